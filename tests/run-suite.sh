@@ -1,0 +1,156 @@
+#!/bin/sh
+# Runs every test of the project and ends with one line "N passed, N failed".
+#
+#   tests/run-suite.sh            (called by "make check" after building)
+#
+# Environment (all optional):
+#   BUILD             build directory (default: build)
+#   WINETEST_VERSIONS emulated Windows versions to run the conformance tests
+#                     under, as NAME or NAME:server (default: win10)
+#
+# Counting: every ok() of a conformance test is one test (todo and skipped
+# ones are reported apart); each line of a shell test's "N passed, N failed"
+# summary adds up; a program that crashes, times out or prints no summary
+# counts as one failure.
+set -u
+
+BUILD=${BUILD:-build}
+WINETEST_VERSIONS=${WINETEST_VERSIONS:-win10}
+top=$(pwd)
+results=$BUILD/check.results
+
+mkdir -p "$BUILD"
+: > "$results"
+
+say() { echo "$*"; }
+
+# add_result PASSED FAILED [SKIPPED] [TODO]
+add_result()
+{
+    echo "${1} ${2} ${3:-0} ${4:-0}" >> "$results"
+}
+
+# A shell test ending with "name: N passed, N failed".
+run_shell_test()
+{
+    name=$1; shift
+    say "== $name"
+    out=$("$@" 2>&1); status=$?
+    printf '%s\n' "$out"
+    counts=$(printf '%s\n' "$out" | sed -n 's/^[A-Za-z0-9_-]*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' | tail -n 1)
+    if [ -z "$counts" ]; then
+        say "$name: no summary (exit status $status)"
+        add_result 0 1
+    else
+        set -- $counts
+        add_result "$1" "$2"
+        [ "$status" != 0 ] && [ "$2" = 0 ] && { say "$name: exit status $status"; add_result 0 1; }
+    fi
+}
+
+# Parse the Wine-format summary lines of one conformance test run.
+# run_winetest LABEL DIR ENV... -- EXE TEST
+run_winetest()
+{
+    label=$1; shift
+    say "== winetest $label"
+    out=$(env "$@" 2>&1); status=$?
+    printf '%s\n' "$out"
+    summary=$(printf '%s\n' "$out" | sed -n 's/^[0-9a-f]*:[A-Za-z0-9_]*: \([0-9]*\) tests executed (\([0-9]*\) marked as todo, \([0-9]*\) as flaky, \([0-9]*\) failures\{0,1\}), \([0-9]*\) skipped\./\1 \2 \4 \5/p' | tail -n 1)
+    if [ -z "$summary" ]; then
+        say "$label: no summary line (exit status $status)"
+        add_result 0 1
+        return
+    fi
+    set -- $summary
+    add_result $(($1 - $2 - $3)) "$3" "$4" "$2"
+    if [ "$status" != 0 ] && [ "$3" = 0 ]; then
+        say "$label: exit status $status without a reported failure"
+        add_result 0 1
+    fi
+}
+
+wine_can_run()
+{
+    case $1 in
+    x86_64) command -v wine64 >/dev/null 2>&1 || [ -x /usr/lib/wine/wine64 ] ;;
+    i686)   [ -x /usr/lib/wine/wine ] ;;
+    esac
+}
+
+abi_results()
+{
+    for arch in x86_64 i686; do
+        if [ -s "$BUILD/$arch/abi-proof.ok" ]; then
+            say "ok - ABI proof $arch: $(cat "$BUILD/$arch/abi-proof.ok") checks"
+            add_result 1 0
+        else
+            say "not ok - ABI proof $arch did not build"
+            add_result 0 1
+        fi
+    done
+}
+
+conformance_tests()
+{
+    for arch in x86_64 i686; do
+        exe=$BUILD/$arch/winetest/vssapi_test.exe
+        dll=$BUILD/$arch/vssapi.dll
+        if [ ! -f "$exe" ] || [ ! -f "$dll" ]; then
+            say "not ok - $arch conformance tests did not build"
+            add_result 0 1
+            continue
+        fi
+        if ! wine_can_run $arch; then
+            say "skip - $arch conformance tests: this Wine cannot run $arch programs (wine32 is not installed)"
+            add_result 0 0 1
+            continue
+        fi
+        tests=$(wine "$exe" --list 2>/dev/null | tr -d '\r' | sed -n 's/^ *\([a-z0-9_]*\)$/\1/p')
+        for spec in $WINETEST_VERSIONS; do
+            version=${spec%%:*}; product=default
+            [ "$spec" != "$version" ] && product=${spec#*:}
+            prefix=$top/$BUILD/prefixes/$spec
+            if ! winetest/prefix.sh "$prefix" "$version" "$product"; then
+                say "not ok - could not create the $spec prefix"
+                add_result 0 1
+                continue
+            fi
+            winetest/install-dll.sh "$prefix" "$arch" "$dll"
+            appdir=$BUILD/$arch/winetest/app; sysdir=$BUILD/$arch/winetest/sys
+            mkdir -p "$appdir" "$sysdir"
+            cp "$exe" "$dll" "$appdir/"; cp "$exe" "$sysdir/"
+            for t in $tests; do
+                for where in app sys; do
+                    dir=$appdir; [ $where = sys ] && dir=$sysdir
+                    dllwhere=app; [ $where = sys ] && dllwhere=system32
+                    run_winetest "$arch $spec $t (dll in $dllwhere)" \
+                        WINEPREFIX="$prefix" WINEDEBUG=-all WINEDLLOVERRIDES=vssapi=n,b \
+                        WINEVSS_DLL_DIR=$dllwhere timeout 300 wine "$dir/vssapi_test.exe" "$t"
+                done
+            done
+            WINEPREFIX="$prefix" wineserver -w
+        done
+    done
+}
+
+abi_results
+run_shell_test exports sh tests/test-exports.sh "$BUILD"
+# The harness self-test shares the first version's prefix.
+first=$(echo "$WINETEST_VERSIONS" | awk '{ print $1 }')
+WINEPREFIX=$top/$BUILD/prefixes/$first
+if ! winetest/prefix.sh "$WINEPREFIX" "${first%%:*}" "$(echo "$first" | sed -n 's/.*://p')"; then
+    say "not ok - could not create the $first prefix"
+    add_result 0 1
+fi
+export WINEPREFIX
+run_shell_test harness sh tests/harness/test-harness.sh "$BUILD"
+unset WINEPREFIX
+conformance_tests
+
+awk '{ p += $1; f += $2; s += $3; t += $4 }
+     END {
+         if (t) printf "%d todo (counted as neither passed nor failed)\n", t
+         printf "%d passed, %d failed, %d skipped\n", p, f, s
+         exit f != 0
+     }' "$results"

@@ -1,0 +1,144 @@
+/*
+ * vssapi.dll: module entry points and the exported requester functions.
+ */
+
+#include "vssapi_private.h"
+
+WINE_DEFAULT_DEBUG_CHANNEL(vssapi);
+
+static LONG module_refcount;
+
+void vssapi_lock_module(void)
+{
+    InterlockedIncrement(&module_refcount);
+}
+
+void vssapi_unlock_module(void)
+{
+    InterlockedDecrement(&module_refcount);
+}
+
+BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
+{
+    TRACE("%p, %lu, %p.\n", instance, reason, reserved);
+
+    if (reason == DLL_PROCESS_ATTACH)
+        DisableThreadLibraryCalls(instance);
+    return TRUE;
+}
+
+HRESULT WINAPI DllCanUnloadNow(void)
+{
+    TRACE("%ld live objects.\n", module_refcount);
+
+    return module_refcount ? S_FALSE : S_OK;
+}
+
+/* vssapi registers no COM classes: requesters get their objects from the
+ * exported factory functions, never from CoCreateInstance. */
+HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **out)
+{
+    TRACE("%s, %s, %p.\n", debugstr_guid(clsid), debugstr_guid(riid), out);
+
+    if (!out)
+        return E_POINTER;
+    *out = NULL;
+    return CLASS_E_CLASSNOTAVAILABLE;
+}
+
+/* Also exported as the mangled C++ CreateVssBackupComponents. */
+HRESULT WINAPI CreateVssBackupComponentsInternal(IVssBackupComponents **backup)
+{
+    TRACE("%p.\n", backup);
+
+    if (!backup)
+        return E_INVALIDARG;
+    return backup_components_create(backup);
+}
+
+/* Also exported as VssFreeSnapshotProperties.  Callers use it to initialise a
+ * structure as well as to free one, so every field is left NULL. */
+void WINAPI VssFreeSnapshotPropertiesInternal(VSS_SNAPSHOT_PROP *prop)
+{
+    TRACE("%p.\n", prop);
+
+    if (!prop)
+        return;
+    CoTaskMemFree(prop->m_pwszSnapshotDeviceObject);
+    CoTaskMemFree(prop->m_pwszOriginalVolumeName);
+    CoTaskMemFree(prop->m_pwszOriginatingMachine);
+    CoTaskMemFree(prop->m_pwszServiceMachine);
+    CoTaskMemFree(prop->m_pwszExposedName);
+    CoTaskMemFree(prop->m_pwszExposedPath);
+    prop->m_pwszSnapshotDeviceObject = NULL;
+    prop->m_pwszOriginalVolumeName = NULL;
+    prop->m_pwszOriginatingMachine = NULL;
+    prop->m_pwszServiceMachine = NULL;
+    prop->m_pwszExposedName = NULL;
+    prop->m_pwszExposedPath = NULL;
+}
+
+/* Also exported as IsVolumeSnapshotted. */
+HRESULT WINAPI IsVolumeSnapshottedInternal(VSS_PWSZ volume, BOOL *present, LONG *capability)
+{
+    TRACE("%s, %p, %p.\n", debugstr_w(volume), present, capability);
+
+    if (!volume || !present || !capability)
+        return E_INVALIDARG;
+    FIXME("not implemented: needs the snapshot agent.\n");
+    return E_NOTIMPL;
+}
+
+/* Also exported as ShouldBlockRevert. */
+HRESULT WINAPI ShouldBlockRevertInternal(LPCWSTR volume, boolean *block)
+{
+    TRACE("%s, %p.\n", debugstr_w(volume), block);
+
+    if (!volume || !block)
+        return E_INVALIDARG;
+    FIXME("not implemented.\n");
+    return E_NOTIMPL;
+}
+
+/* Also exported as GetProviderMgmtInterface. */
+HRESULT WINAPI GetProviderMgmtInterfaceInternal(VSS_ID provider, IID iid, IUnknown **out)
+{
+    TRACE("%s, %s, %p.\n", debugstr_guid(&provider), debugstr_guid(&iid), out);
+
+    if (!out)
+        return E_INVALIDARG;
+    *out = NULL;
+    FIXME("not implemented.\n");
+    return E_NOTIMPL;
+}
+
+/* Also exported as the mangled C++ CreateVssExamineWriterMetadata. */
+HRESULT WINAPI CreateVssExamineWriterMetadataInternal(BSTR xml, IVssExamineWriterMetadata **metadata)
+{
+    TRACE("%s, %p.\n", debugstr_w(xml), metadata);
+
+    if (!xml || !metadata)
+        return E_INVALIDARG;
+    *metadata = NULL;
+    FIXME("not implemented.\n");
+    return E_NOTIMPL;
+}
+
+/* The snapshot set description interface is undocumented. */
+HRESULT WINAPI vssapi_CreateVssSnapshotSetDescription(VSS_ID set_id, LONG context, void **description)
+{
+    FIXME("%s, %#lx, %p: not implemented.\n", debugstr_guid(&set_id), context, description);
+
+    if (description)
+        *description = NULL;
+    return E_NOTIMPL;
+}
+
+HRESULT WINAPI vssapi_LoadVssSnapshotSetDescription(LPCWSTR xml, void **description, VSS_ID set_id)
+{
+    FIXME("%s, %p, %s: not implemented.\n", debugstr_w(xml), description, debugstr_guid(&set_id));
+
+    if (description)
+        *description = NULL;
+    return E_NOTIMPL;
+}
