@@ -38,6 +38,7 @@ include idl/rules.mk
 include vssapi/rules.mk
 include winetest/rules.mk
 include tests/rules.mk
+-include providers/rules.mk
 
 clean:
 	rm -rf $(BUILD)
@@ -59,6 +60,4 @@ demo: deps
 	@echo "      (winevssd, issue #4) and the tools (issue #6).  'make check' runs the tests." >&2
 	@exit 1
 
-bench:
-	@echo "bench: no benchmarks yet: they arrive with the snapshot agent (issue #4)." >&2
-	@exit 1
+-include bench/rules.mk

@@ -5,8 +5,9 @@
 #   make abi       $(BUILD)/<arch>/abi-proof.ok for each of $(ARCHES); each
 #                  holds the number of checks the proof made (idl/abi/prove.sh)
 #
-# Sources that implement vssapi.dll itself should define
-# WINEVSS_NO_INLINE_WRAPPERS before including vsbackup.h (see vsbackup.idl).
+# vsbackup.h declares the SDK's inline wrappers (CreateVssBackupComponents,
+# VssFreeSnapshotProperties, ...); a source file that defines functions of
+# those names itself must define WINEVSS_NO_INLINE_WRAPPERS first.
 
 GEN_HEADERS := $(GEN_INCLUDE)/vss.h $(GEN_INCLUDE)/vswriter.h \
                $(GEN_INCLUDE)/vsbackup.h $(GEN_INCLUDE)/vsmgmt.h

@@ -37,13 +37,13 @@ run_shell_test()
     say "== $name"
     out=$("$@" 2>&1); status=$?
     printf '%s\n' "$out"
-    counts=$(printf '%s\n' "$out" | sed -n 's/^[A-Za-z0-9_-]*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' | tail -n 1)
+    counts=$(printf '%s\n' "$out" | sed -n 's/^[A-Za-z0-9_-]*: \([0-9]*\) passed, \([0-9]*\) failed\(, \([0-9]*\) skipped\)\{0,1\}$/\1 \2 \4/p' | tail -n 1)
     if [ -z "$counts" ]; then
         say "$name: no summary (exit status $status)"
         add_result 0 1
     else
         set -- $counts
-        add_result "$1" "$2"
+        add_result "$1" "$2" "${3:-0}"
         [ "$status" != 0 ] && [ "$2" = 0 ] && { say "$name: exit status $status"; add_result 0 1; }
     fi
 }
@@ -134,8 +134,19 @@ conformance_tests()
     done
 }
 
+# Native tests of the agent and providers: every $BUILD/native/tests/test-*
+# program, each ending with "test-NAME: N passed, N failed[, N skipped]".
+native_tests()
+{
+    for t in "$BUILD"/native/tests/test-*; do
+        [ -x "$t" ] || continue
+        run_shell_test "$(basename "$t")" timeout 900 "$t"
+    done
+}
+
 abi_results
 run_shell_test exports sh tests/test-exports.sh "$BUILD"
+native_tests
 # The harness self-test shares the first version's prefix.
 first=$(echo "$WINETEST_VERSIONS" | awk '{ print $1 }')
 WINEPREFIX=$top/$BUILD/prefixes/$first

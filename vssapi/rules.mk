@@ -2,14 +2,14 @@
 #   $(BUILD)/<arch>/vssapi.dll
 # Exports come from vssapi/vssapi.spec through winebuild --def.
 
-VSSAPI_SRCS := backup.c guid.c main.c writer.c
+VSSAPI_SRCS := agent.c backup.c guid.c main.c writer.c
 VSSAPI_IMPORTS := -lole32 -loleaut32 -luuid
 
 # $(call vssapi_rules,ARCH)
 define vssapi_rules
 VSSAPI_OBJS_$(1) := $$(VSSAPI_SRCS:%.c=$(BUILD)/$(1)/vssapi/%.o)
 
-$(BUILD)/$(1)/vssapi/%.o: vssapi/%.c vssapi/vssapi_private.h $$(GEN_HEADERS) | $(BUILD)/$(1)/vssapi
+$(BUILD)/$(1)/vssapi/%.o: vssapi/%.c vssapi/vssapi_private.h vssapi/agent.h $$(GEN_HEADERS) | $(BUILD)/$(1)/vssapi
 	$$(CC_$(1)) $$(PE_CFLAGS) -I$$(WINE_INCLUDE) -c -o $$@ $$<
 
 $(BUILD)/$(1)/vssapi/vssapi.def: vssapi/vssapi.spec | $(BUILD)/$(1)/vssapi

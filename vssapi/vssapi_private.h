@@ -28,6 +28,8 @@
 void vssapi_lock_module(void);
 void vssapi_unlock_module(void);
 
+#include "agent.h"
+
 HRESULT backup_components_create(IVssBackupComponents **out);
 
 #endif /* __VSSAPI_PRIVATE_H */
