@@ -22,6 +22,14 @@
 
 struct agent_session;
 
+/* "\\?\Volume{GUID}\" and its terminating NUL. */
+#define VOLUME_NAME_SIZE 50
+
+/* volume.c: checks a requester's volume name and returns the mount
+ * manager's name for it and its root ("C:\").  VSS_E_OBJECT_NOT_FOUND for
+ * anything that is not a volume, a missing trailing backslash included. */
+HRESULT volume_from_name(const WCHAR *name, WCHAR guid_name[VOLUME_NAME_SIZE], WCHAR root[4]);
+
 /* A volume as the agent resolved it from a requester's name. */
 struct agent_volume
 {

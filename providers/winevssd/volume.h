@@ -1,0 +1,20 @@
+/*
+ * winevssd: volume resolution and snapshot storage (volume.c).
+ */
+
+#ifndef WINEVSSD_VOLUME_H
+#define WINEVSSD_VOLUME_H
+
+struct agent;
+
+/* Resolves a DOS root such as "C:\" to the real Unix directory behind the
+ * prefix's dosdevices entry.  Returns PROTO_OK with a malloc'd path, or
+ * PROTO_E_NOT_FOUND. */
+int volume_resolve(struct agent *a, const char *root, char **unix_root);
+
+/* Chooses (and creates) the directory where snapshots of the volume rooted
+ * at unix_root are stored.  0 with a malloc'd path, or a negative errno
+ * (-EXDEV when no place outside the volume exists). */
+int volume_storage_dir(struct agent *a, const char *unix_root, char **dir);
+
+#endif

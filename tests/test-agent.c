@@ -1,0 +1,840 @@
+/*
+ * Native tests of winevssd: a real agent on a scratch prefix, driven over
+ * its socket with the shared protocol code, as vssapi.dll drives it.
+ *
+ *   test-agent AGENT_BINARY
+ *
+ * Covers authentication, volume resolution, the one-set-in-creation lock,
+ * all-or-nothing commits, GLOBALROOT device links, auto-release when a
+ * session ends or its process is killed, persistent snapshots across agent
+ * restarts, deletion, and the sweep after the agent is killed during a
+ * commit.  Checks that need root (tmpfs for a volume that runs out of
+ * space) are skipped otherwise.
+ */
+
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proto.h"
+
+#define VSS_CTX_BACKUP 0
+#define VSS_CTX_APP_ROLLBACK 0x9
+#define VSS_OBJECT_SNAPSHOT_SET 2
+#define VSS_OBJECT_SNAPSHOT 3
+
+static unsigned int passed, failed, skipped, counter;
+static const char *agent_binary;
+static char top[PATH_MAX], prefix[PATH_MAX];
+static pid_t agent_pid;
+static bool on_tmpfs;
+
+#define check(cond, ...) report(!!(cond), __LINE__, __VA_ARGS__)
+
+static void report(int ok, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	counter++;
+	printf("%s %u - line %d: ", ok ? "ok" : "not ok", counter, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+static void skip(const char *why)
+{
+	printf("skip %u - %s\n", ++counter, why);
+	skipped++;
+}
+
+/* --- scratch prefix and agent process --- */
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		perror(path);
+		exit(2);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *read_file(const char *path)
+{
+	static char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return buf;
+}
+
+static void path_join(char *out, const char *a, const char *b)
+{
+	snprintf(out, PATH_MAX, "%s/%s", a, b);
+}
+
+static void make_volume(const char *letter, const char *dir)
+{
+	char link[PATH_MAX], file[PATH_MAX];
+
+	mkdir(dir, 0755);
+	snprintf(link, sizeof(link), "%s/dosdevices/%s:", prefix, letter);
+	if (symlink(dir, link) < 0 && errno != EEXIST) {
+		perror(link);
+		exit(2);
+	}
+	path_join(file, dir, "file.txt");
+	write_file(file, "original");
+}
+
+static const char *crash_at;
+
+static void start_agent(void)
+{
+	char port_file[PATH_MAX], log[PATH_MAX];
+	int i, fd;
+
+	path_join(port_file, prefix, "winevss/agent.port");
+	unlink(port_file);
+	path_join(log, top, "agent.log");
+	if (!(agent_pid = fork())) {
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (crash_at)
+			setenv("WINEVSSD_CRASH_AT", crash_at, 1);
+		execl(agent_binary, agent_binary, "--prefix", prefix, "--foreground", "--idle-timeout", "30",
+		      (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500 && access(port_file, F_OK); i++)
+		usleep(10000);
+	if (access(port_file, F_OK)) {
+		fprintf(stderr, "the agent did not start; see %s\n", log);
+		exit(2);
+	}
+}
+
+static void stop_agent(int sig)
+{
+	if (agent_pid <= 0)
+		return;
+	kill(agent_pid, sig);
+	waitpid(agent_pid, NULL, 0);
+	agent_pid = 0;
+}
+
+/* --- a client --- */
+
+struct client {
+	int fd;
+	uint32_t next_id;
+	uint8_t *payload;
+	struct proto_reader r;
+};
+
+static bool read_secret(uint16_t *port, uint8_t secret[PROTO_SECRET_SIZE])
+{
+	char path[PATH_MAX], *text;
+	unsigned int v, i;
+	int n;
+
+	path_join(path, prefix, "winevss/agent.port");
+	if (!(text = read_file(path)) || sscanf(text, "%u %n", &v, &n) != 1)
+		return false;
+	*port = v;
+	for (i = 0; i < PROTO_SECRET_SIZE; i++) {
+		if (sscanf(text + n + 2 * i, "%2x", &v) != 1)
+			return false;
+		secret[i] = v;
+	}
+	return true;
+}
+
+static int client_call(struct client *c, struct proto_writer *w)
+{
+	uint8_t raw[PROTO_HEADER_SIZE];
+	struct proto_header h;
+	size_t done;
+	ssize_t n;
+
+	free(c->payload);
+	c->payload = NULL;
+	if (proto_writer_finish(w) || write(c->fd, w->data, w->size) != (ssize_t)w->size)
+		return -1;
+	for (done = 0; done < sizeof(raw); done += n)
+		if ((n = read(c->fd, raw + done, sizeof(raw) - done)) <= 0)
+			return -1;
+	if (proto_header_parse(raw, &h) || !(c->payload = malloc(h.length + 1)))
+		return -1;
+	for (done = 0; done < h.length; done += n)
+		if ((n = read(c->fd, c->payload + done, h.length - done)) <= 0)
+			return -1;
+	proto_reader_init(&c->r, c->payload, h.length);
+	return (int)proto_get_u32(&c->r);
+}
+
+static void begin(struct client *c, struct proto_writer *w, enum proto_type type)
+{
+	proto_writer_init(w);
+	proto_writer_begin(w, type, ++c->next_id);
+}
+
+static int simple(struct client *c, struct proto_writer *w)
+{
+	int status = client_call(c, w);
+
+	proto_writer_free(w);
+	return status;
+}
+
+static int client_hello(struct client *c, const uint8_t *secret)
+{
+	struct proto_writer w;
+
+	begin(c, &w, PROTO_HELLO);
+	proto_put_bytes(&w, secret, PROTO_SECRET_SIZE);
+	proto_put_u32(&w, getpid());
+	return simple(c, &w);
+}
+
+static bool client_open_with(struct client *c, bool good_secret)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	uint8_t secret[PROTO_SECRET_SIZE];
+	uint16_t port;
+
+	memset(c, 0, sizeof(*c));
+	if (!read_secret(&port, secret))
+		return false;
+	if (!good_secret)
+		secret[0] ^= 0xff;
+	addr.sin_port = htons(port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((c->fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    connect(c->fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		return false;
+	return client_hello(c, secret) == PROTO_OK;
+}
+
+static void client_open(struct client *c)
+{
+	if (!client_open_with(c, true)) {
+		fprintf(stderr, "cannot connect to the agent\n");
+		exit(2);
+	}
+}
+
+static void client_close(struct client *c)
+{
+	close(c->fd);
+	free(c->payload);
+	c->payload = NULL;
+}
+
+static char volume_names[26][64];
+
+static void put_volume(struct proto_writer *w, const char *root)
+{
+	struct proto_volume v;
+	int i = root[0] - 'A';
+
+	snprintf(volume_names[i], sizeof(volume_names[i]),
+		 "\\\\?\\Volume{00000000-0000-0000-0000-0000000000%02x}\\", root[0]);
+	v.name = volume_names[i];
+	v.root = root;
+	proto_put_volume(w, &v);
+}
+
+static int resolve(struct client *c, const char *root, uint32_t *supported)
+{
+	static const struct proto_guid any;
+	struct proto_writer w;
+	struct proto_guid provider;
+	int status;
+
+	begin(c, &w, PROTO_RESOLVE_VOLUME);
+	put_volume(&w, root);
+	proto_put_guid(&w, &any);
+	status = client_call(c, &w);
+	proto_writer_free(&w);
+	if (status == PROTO_OK) {
+		proto_get_guid(&c->r, &provider);
+		*supported = proto_get_u32(&c->r);
+	}
+	return status;
+}
+
+static void make_guid(struct proto_guid *g, unsigned int n)
+{
+	memset(g, 0, sizeof(*g));
+	g->bytes[0] = n;
+	g->bytes[1] = n >> 8;
+	g->bytes[15] = 0x5a;
+}
+
+static int begin_set(struct client *c, const struct proto_guid *set, uint32_t context)
+{
+	struct proto_writer w;
+
+	begin(c, &w, PROTO_BEGIN_SET);
+	proto_put_guid(&w, set);
+	proto_put_u32(&w, context);
+	return simple(c, &w);
+}
+
+static int add_volume(struct client *c, const struct proto_guid *set, const char *root,
+		      const struct proto_guid *snapshot)
+{
+	static const struct proto_guid any;
+	struct proto_writer w;
+
+	begin(c, &w, PROTO_ADD_VOLUME);
+	proto_put_guid(&w, set);
+	put_volume(&w, root);
+	proto_put_guid(&w, &any);
+	proto_put_guid(&w, snapshot);
+	return simple(c, &w);
+}
+
+static int commit_set(struct client *c, const struct proto_guid *set)
+{
+	struct proto_writer w;
+
+	begin(c, &w, PROTO_COMMIT_SET);
+	proto_put_guid(&w, set);
+	return simple(c, &w);
+}
+
+static int query_count(struct client *c, uint32_t context, uint32_t *count)
+{
+	struct proto_writer w;
+	int status;
+
+	begin(c, &w, PROTO_QUERY_SNAPSHOTS);
+	proto_put_u32(&w, context);
+	status = client_call(c, &w);
+	proto_writer_free(&w);
+	*count = status == PROTO_OK ? proto_get_u32(&c->r) : 0;
+	return status;
+}
+
+static int get_snapshot(struct client *c, const struct proto_guid *id, uint32_t context,
+			struct proto_snapshot *s)
+{
+	struct proto_writer w;
+	int status;
+
+	begin(c, &w, PROTO_GET_SNAPSHOT);
+	proto_put_guid(&w, id);
+	proto_put_u32(&w, context);
+	status = client_call(c, &w);
+	proto_writer_free(&w);
+	if (status == PROTO_OK)
+		proto_get_snapshot(&c->r, s);
+	return status;
+}
+
+static int delete_snapshots(struct client *c, const struct proto_guid *id, uint32_t type, uint32_t *deleted)
+{
+	struct proto_writer w;
+	int status;
+
+	begin(c, &w, PROTO_DELETE_SNAPSHOTS);
+	proto_put_guid(&w, id);
+	proto_put_u32(&w, type);
+	proto_put_u32(&w, 0xffffffffu);
+	proto_put_u32(&w, 1);
+	status = client_call(c, &w);
+	proto_writer_free(&w);
+	*deleted = proto_get_u32(&c->r);
+	return status;
+}
+
+/* --- what the host shows --- */
+
+static bool device_exists(unsigned int n)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/dosdevices/globalroot/Device/HarddiskVolumeShadowCopy%u", prefix, n);
+	return lstat(path, &st) == 0;
+}
+
+static unsigned int count_devices(void)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	unsigned int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/dosdevices/globalroot/Device", prefix);
+	if (!(d = opendir(path)))
+		return 0;
+	while ((e = readdir(d)))
+		n += !strncmp(e->d_name, "HarddiskVolumeShadowCopy", 24);
+	closedir(d);
+	return n;
+}
+
+/* Entries in the storage directory, markers and temporaries included. */
+static unsigned int count_storage(void)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	unsigned int n = 0;
+	DIR *d;
+
+	path_join(path, prefix, "winevss/snapshots");
+	if (!(d = opendir(path)))
+		return 0;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (getenv("TEST_AGENT_VERBOSE"))
+			printf("# stored: %s\n", e->d_name);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static char *device_file(unsigned int n, const char *name)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/dosdevices/globalroot/Device/HarddiskVolumeShadowCopy%u/%s",
+		 prefix, n, name);
+	return read_file(path);
+}
+
+static bool wait_for(bool (*cond)(void), int ms)
+{
+	for (; ms > 0; ms -= 10) {
+		if (cond())
+			return true;
+		usleep(10000);
+	}
+	return cond();
+}
+
+static bool no_devices(void) { return count_devices() == 0; }
+static bool no_storage(void) { return count_storage() == 0; }
+
+static unsigned int device_number(const char *device)
+{
+	const char *p = strstr(device, "HarddiskVolumeShadowCopy");
+
+	return p ? strtoul(p + 24, NULL, 10) : 0;
+}
+
+/* --- the tests --- */
+
+static void test_authentication(void)
+{
+	struct client c;
+
+	check(!client_open_with(&c, false), "a wrong secret is refused");
+	if (c.fd > 0)
+		close(c.fd);
+	check(client_open_with(&c, true), "the right secret is accepted");
+	client_close(&c);
+}
+
+static void test_resolve(void)
+{
+	struct client c;
+	uint32_t supported = 0;
+
+	client_open(&c);
+	check(resolve(&c, "C:\\", &supported) == PROTO_OK && supported, "C:\\ resolves and is supported");
+	check(resolve(&c, "Q:\\", &supported) == PROTO_E_NOT_FOUND, "a missing drive is not found");
+	check(resolve(&c, "C:", &supported) == PROTO_E_NOT_FOUND, "no trailing backslash: not found");
+	check(resolve(&c, "C:\\..\\", &supported) == PROTO_E_NOT_FOUND, "a path below a drive is not a volume");
+	client_close(&c);
+}
+
+static void test_providers(void)
+{
+	struct proto_provider p;
+	struct proto_writer w;
+	struct client c;
+	uint32_t n;
+
+	client_open(&c);
+	begin(&c, &w, PROTO_QUERY_PROVIDERS);
+	check(client_call(&c, &w) == PROTO_OK, "query providers");
+	proto_writer_free(&w);
+	n = proto_get_u32(&c.r);
+	proto_get_provider(&c.r, &p);
+	check(n >= 4 && p.type == 1, "%u providers, the first of type %u (system)", n, p.type);
+	client_close(&c);
+}
+
+static void test_backup_set(void)
+{
+	int status;
+	struct proto_guid set, snap_c, snap_d, other;
+	struct proto_snapshot s;
+	struct client a, b;
+	uint32_t count = 0;
+	unsigned int n;
+	char path[PATH_MAX], *text;
+
+	make_guid(&set, 1);
+	make_guid(&snap_c, 2);
+	make_guid(&snap_d, 3);
+	make_guid(&other, 4);
+	client_open(&a);
+	client_open(&b);
+
+	check(begin_set(&a, &set, VSS_CTX_BACKUP) == PROTO_OK, "begin a set");
+	check(begin_set(&b, &other, VSS_CTX_BACKUP) == PROTO_E_SET_IN_PROGRESS,
+	      "a second session cannot begin a set meanwhile");
+	check(add_volume(&a, &set, "C:\\", &snap_c) == PROTO_OK, "add C:");
+	check(add_volume(&a, &set, "C:\\", &other) == PROTO_E_EXISTS, "adding C: twice fails");
+	check(add_volume(&a, &set, "D:\\", &snap_d) == PROTO_OK, "add D:");
+	check(add_volume(&a, &set, "Q:\\", &other) == PROTO_E_NOT_FOUND, "adding a missing drive fails");
+	check(commit_set(&a, &set) == PROTO_OK, "commit");
+	check(begin_set(&b, &other, VSS_CTX_BACKUP) == PROTO_OK, "the lock is free after the commit");
+	client_close(&b);
+
+	/* The snapshot keeps the old content while the volume changes. */
+	path_join(path, top, "vol_c/file.txt");
+	write_file(path, "changed");
+	check(get_snapshot(&a, &snap_c, VSS_CTX_BACKUP, &s) == PROTO_OK, "get the snapshot of C:");
+	n = device_number(s.device);
+	check(n && device_exists(n), "device %s exists", s.device);
+	text = device_file(n, "file.txt");
+	check(text && !strcmp(text, "original"), "the snapshot holds the old content (%s)", text ? text : "none");
+	check(s.set_count == 2 && s.state == 12, "set count %u, state %u", s.set_count, s.state);
+	status = query_count(&a, VSS_CTX_BACKUP, &count);
+	check(status == PROTO_OK && count == 2, "query lists %u", count);
+	status = query_count(&a, VSS_CTX_APP_ROLLBACK, &count);
+	check(status == PROTO_OK && count == 0, "another context lists none (%u)", count);
+
+	/* Auto-release: the snapshots go with the session. */
+	client_close(&a);
+	check(wait_for(no_devices, 1000), "device links gone within 1 s of the session's end");
+	check(wait_for(no_storage, 1000), "host snapshots gone within 1 s of the session's end");
+	write_file(path, "original");
+}
+
+static void test_client_killed(void)
+{
+	struct proto_guid set, snap;
+	int pipefd[2];
+	pid_t child;
+	char c;
+
+	make_guid(&set, 10);
+	make_guid(&snap, 11);
+	if (pipe(pipefd))
+		return;
+	if (!(child = fork())) {
+		struct client cl;
+
+		client_open(&cl);
+		if (begin_set(&cl, &set, VSS_CTX_BACKUP) || add_volume(&cl, &set, "C:\\", &snap) ||
+		    commit_set(&cl, &set))
+			_exit(1);
+		write(pipefd[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	check(read(pipefd[0], &c, 1) == 1 && count_devices() == 1, "a child process made a snapshot");
+	close(pipefd[0]);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	check(wait_for(no_devices, 1000) && wait_for(no_storage, 1000),
+	      "its snapshot is gone within 1 s of kill -9");
+}
+
+static void test_persistent(void)
+{
+	int status;
+	struct proto_guid set, snap;
+	struct proto_snapshot s;
+	struct client c;
+	uint32_t count = 0, deleted = 0;
+
+	make_guid(&set, 20);
+	make_guid(&snap, 21);
+	client_open(&c);
+	check(begin_set(&c, &set, VSS_CTX_APP_ROLLBACK) == PROTO_OK && add_volume(&c, &set, "C:\\", &snap) == PROTO_OK &&
+	      commit_set(&c, &set) == PROTO_OK, "commit a persistent set");
+	client_close(&c);
+	usleep(200000);
+	check(count_devices() == 1, "it survives the session");
+
+	stop_agent(SIGTERM);
+	start_agent();
+	client_open(&c);
+	status = query_count(&c, VSS_CTX_APP_ROLLBACK, &count);
+	check(status == PROTO_OK && count == 1, "it survives an agent restart (%u listed)", count);
+	status = get_snapshot(&c, &snap, 0xffffffffu, &s);
+	check(status == PROTO_OK && (s.attributes & 0x9) == 0x9,
+	      "its attributes say persistent, no auto-release (%#x)", s.attributes);
+	status = delete_snapshots(&c, &set, VSS_OBJECT_SNAPSHOT_SET, &deleted);
+	check(status == PROTO_OK && deleted == 1, "delete the set (%u deleted)", deleted);
+	check(delete_snapshots(&c, &set, VSS_OBJECT_SNAPSHOT_SET, &deleted) == PROTO_E_NOT_FOUND,
+	      "deleting it again: not found");
+	check(count_devices() == 0 && count_storage() == 0, "nothing left after the delete");
+	client_close(&c);
+}
+
+static void fill_volume(const char *dir, unsigned int files, size_t size)
+{
+	char path[PATH_MAX];
+	char *data = malloc(size);
+	unsigned int i;
+	FILE *f;
+
+	memset(data, 'x', size);
+	for (i = 0; i < files; i++) {
+		snprintf(path, sizeof(path), "%s/bulk%05u", dir, i);
+		if ((f = fopen(path, "w"))) {
+			fwrite(data, 1, size, f);
+			fclose(f);
+		}
+	}
+	free(data);
+}
+
+/* True when the prefix holds no snapshot, or exactly the one given, fully
+ * there (listed, linked, stored): what a crash may leave behind. */
+static bool consistent(struct client *c, unsigned int allowed)
+{
+	uint32_t count = 99;
+
+	query_count(c, 0xffffffffu, &count);
+	if (count == 0)
+		return count_devices() == 0 && count_storage() == 0;
+	return count <= allowed && count_devices() == count;
+}
+
+static void delete_all(struct client *c, unsigned int first, unsigned int last)
+{
+	struct proto_guid set;
+	uint32_t deleted;
+	unsigned int i;
+
+	for (i = first; i <= last; i++) {
+		make_guid(&set, i);
+		delete_snapshots(c, &set, VSS_OBJECT_SNAPSHOT_SET, &deleted);
+	}
+}
+
+/* The agent dies (as with kill -9) at each step of a commit; once it runs
+ * again, its sweep leaves exactly what the catalog had committed. */
+static void test_crash_points(void)
+{
+	static const struct { const char *point; uint32_t context; unsigned int left; } cases[] = {
+		{ "intent", VSS_CTX_APP_ROLLBACK, 0 },
+		{ "created", VSS_CTX_APP_ROLLBACK, 0 },
+		{ "committed", VSS_CTX_APP_ROLLBACK, 1 },
+		{ "committed", VSS_CTX_BACKUP, 0 },
+	};
+	struct proto_guid set, snap;
+	struct client c;
+	uint32_t count;
+	unsigned int i;
+	int status;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		stop_agent(SIGTERM);
+		crash_at = cases[i].point;
+		start_agent();
+		crash_at = NULL;
+		make_guid(&set, 50 + 2 * i);
+		make_guid(&snap, 51 + 2 * i);
+		client_open(&c);
+		begin_set(&c, &set, cases[i].context);
+		add_volume(&c, &set, "C:\\", &snap);
+		status = commit_set(&c, &set);
+		check(status == -1, "crash at %s: the client sees the connection end", cases[i].point);
+		client_close(&c);
+		waitpid(agent_pid, NULL, 0);
+		agent_pid = 0;
+
+		start_agent();
+		client_open(&c);
+		count = 99;
+		query_count(&c, 0xffffffffu, &count);
+		check(count == cases[i].left && count_devices() == count,
+		      "crash at %s (context %#x): %u snapshot(s) and %u link(s) left after the sweep, expected %u",
+		      cases[i].point, cases[i].context, count, count_devices(), cases[i].left);
+		delete_all(&c, 50 + 2 * i, 50 + 2 * i);
+		check(count_devices() == 0 && count_storage() == 0, "crash at %s: clean after deleting", cases[i].point);
+		client_close(&c);
+	}
+}
+
+/* A real kill -9 while a large copy runs: whatever the timing, the agent
+ * comes back consistent. */
+static void test_agent_killed_during_commit(void)
+{
+	struct proto_guid set, snap;
+	struct proto_writer w;
+	struct client c;
+	char dir[PATH_MAX];
+
+	make_guid(&set, 30);
+	make_guid(&snap, 31);
+	path_join(dir, top, "vol_e");
+	make_volume("e", dir);
+	fill_volume(dir, 2000, 16384);
+
+	client_open(&c);
+	check(begin_set(&c, &set, VSS_CTX_APP_ROLLBACK) == PROTO_OK && add_volume(&c, &set, "E:\\", &snap) == PROTO_OK,
+	      "prepare a set of a 32 MiB volume");
+	begin(&c, &w, PROTO_COMMIT_SET);
+	proto_put_guid(&w, &set);
+	proto_writer_finish(&w);
+	check(write(c.fd, w.data, w.size) == (ssize_t)w.size, "send the commit");
+	proto_writer_free(&w);
+	usleep(20000);
+	stop_agent(SIGKILL);
+	client_close(&c);
+
+	start_agent();
+	client_open(&c);
+	check(consistent(&c, 1), "after kill -9 and a restart: nothing half done (%u links, %u stored)",
+	      count_devices(), count_storage());
+	delete_all(&c, 30, 30);
+	check(count_devices() == 0 && count_storage() == 0, "clean after deleting");
+	client_close(&c);
+}
+
+static void test_all_or_nothing(void)
+{
+	struct proto_guid set, snap1, snap2;
+	struct client c;
+	char dir[PATH_MAX], path[PATH_MAX];
+	uint32_t count = 0;
+	int status;
+
+	struct statvfs sv;
+
+	if (!on_tmpfs) {
+		skip("running out of space needs the scratch tmpfs (root)");
+		return;
+	}
+	/* A file that fits once in what is free, but not twice. */
+	path_join(dir, top, "vol_f");
+	make_volume("f", dir);
+	if (statvfs(top, &sv))
+		return;
+	fill_volume(dir, 1, (size_t)sv.f_bavail * sv.f_frsize * 6 / 10);
+
+	make_guid(&set, 40);
+	make_guid(&snap1, 41);
+	make_guid(&snap2, 42);
+	client_open(&c);
+	check(begin_set(&c, &set, VSS_CTX_BACKUP) == PROTO_OK && add_volume(&c, &set, "C:\\", &snap1) == PROTO_OK &&
+	      add_volume(&c, &set, "F:\\", &snap2) == PROTO_OK, "a set of C: and a nearly full F:");
+	status = commit_set(&c, &set);
+	check(status == PROTO_E_NO_SPACE, "the commit fails with no space (%s)", proto_status_name(status));
+	status = query_count(&c, 0xffffffffu, &count);
+	check(status == PROTO_OK && count == 0, "no snapshot is listed (%u)", count);
+	check(count_devices() == 0 && count_storage() == 0, "the snapshot of C: was removed too (%u, %u)",
+	      count_devices(), count_storage());
+	check(begin_set(&c, &snap1, VSS_CTX_BACKUP) == PROTO_OK, "the creation lock was released");
+	client_close(&c);
+	path_join(path, dir, "bulk00000");
+	unlink(path);
+}
+
+static void cleanup(void)
+{
+	char cmd[PATH_MAX + 32];
+
+	stop_agent(SIGTERM);
+	if (top[0] && getenv("TEST_AGENT_VERBOSE")) {
+		snprintf(cmd, sizeof(cmd), "cat '%s/agent.log'", top);
+		if (system(cmd)) {}
+	}
+	if (on_tmpfs)
+		umount2(top, MNT_DETACH);
+	if (top[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+		if (system(cmd)) {}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	char dir[PATH_MAX], base[PATH_MAX];
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: test-agent AGENT_BINARY\n");
+		return 2;
+	}
+	agent_binary = argv[1];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+
+	snprintf(base, sizeof(base), "%s/winevss-agent-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(base))
+		return 2;
+	snprintf(top, sizeof(top), "%s", base);
+	atexit(cleanup);
+	/* As root, everything lives on a private tmpfs, which lets a test fill
+	 * it; the copy provider serves it. */
+	if (!geteuid() && !mount("tmpfs", top, "tmpfs", 0, "size=160m"))
+		on_tmpfs = true;
+	path_join(prefix, top, "prefix");
+	mkdir(prefix, 0755);
+	path_join(dir, prefix, "dosdevices");
+	mkdir(dir, 0755);
+	path_join(dir, top, "vol_c");
+	make_volume("c", dir);
+	path_join(dir, top, "vol_d");
+	make_volume("d", dir);
+
+	start_agent();
+	test_authentication();
+	test_resolve();
+	test_providers();
+	test_backup_set();
+	test_client_killed();
+	test_persistent();
+	test_crash_points();
+	test_agent_killed_during_commit();
+	test_all_or_nothing();
+
+	printf("test-agent: %u passed, %u failed, %u skipped\n", passed, failed, skipped);
+	return failed != 0;
+}
