@@ -3,14 +3,19 @@
 # Exports come from vssapi/vssapi.spec through winebuild --def.
 
 VSSAPI_SRCS := agent.c backup.c guid.c main.c writer.c
-VSSAPI_IMPORTS := -lole32 -loleaut32 -luuid
+VSSAPI_SRCS += volume.c
+VSSAPI_IMPORTS := -lole32 -loleaut32 -luuid -lws2_32
 
 # $(call vssapi_rules,ARCH)
 define vssapi_rules
-VSSAPI_OBJS_$(1) := $$(VSSAPI_SRCS:%.c=$(BUILD)/$(1)/vssapi/%.o)
+VSSAPI_OBJS_$(1) := $$(VSSAPI_SRCS:%.c=$(BUILD)/$(1)/vssapi/%.o) $(BUILD)/$(1)/vssapi/proto.o
 
-$(BUILD)/$(1)/vssapi/%.o: vssapi/%.c vssapi/vssapi_private.h vssapi/agent.h $$(GEN_HEADERS) | $(BUILD)/$(1)/vssapi
-	$$(CC_$(1)) $$(PE_CFLAGS) -I$$(WINE_INCLUDE) -c -o $$@ $$<
+# The wire protocol code is shared with the agent (providers/proto.c).
+$(BUILD)/$(1)/vssapi/proto.o: providers/proto.c providers/proto.h | $(BUILD)/$(1)/vssapi
+	$$(CC_$(1)) -O2 -g -Wall -Wextra -c -o $$@ $$<
+
+$(BUILD)/$(1)/vssapi/%.o: vssapi/%.c vssapi/vssapi_private.h vssapi/agent.h providers/proto.h $$(GEN_HEADERS) | $(BUILD)/$(1)/vssapi
+	$$(CC_$(1)) $$(PE_CFLAGS) -I$$(WINE_INCLUDE) -Iproviders -c -o $$@ $$<
 
 $(BUILD)/$(1)/vssapi/vssapi.def: vssapi/vssapi.spec | $(BUILD)/$(1)/vssapi
 	winebuild --def -k -b $$(WINEBUILD_TARGET_$(1)) -F vssapi.dll -E $$< -o $$@
