@@ -39,6 +39,7 @@ include vssapi/rules.mk
 include winetest/rules.mk
 include tests/rules.mk
 -include providers/rules.mk
+include providers/winevssd/rules.mk
 
 clean:
 	rm -rf $(BUILD)

@@ -18,6 +18,10 @@ BUILD=${BUILD:-build}
 WINETEST_VERSIONS=${WINETEST_VERSIONS:-win10}
 top=$(pwd)
 results=$BUILD/check.results
+# vssapi.dll starts this agent on demand (see vssapi/agent.c); the native
+# agent tests use it too.
+WINEVSS_AGENT=$top/$BUILD/native/winevssd/winevssd
+export WINEVSS_AGENT
 
 mkdir -p "$BUILD"
 : > "$results"
@@ -117,6 +121,9 @@ conformance_tests()
                 continue
             fi
             winetest/install-dll.sh "$prefix" "$arch" "$dll"
+            # Test drives for the snapshot tests, before wineserver starts.
+            WINEPREFIX="$prefix" wineserver -k 2>/dev/null || true
+            sh tests/volumes.sh drives "$BUILD" "$prefix"
             appdir=$BUILD/$arch/winetest/app; sysdir=$BUILD/$arch/winetest/sys
             mkdir -p "$appdir" "$sysdir"
             cp "$exe" "$dll" "$appdir/"; cp "$exe" "$sysdir/"
@@ -143,6 +150,9 @@ native_tests()
         run_shell_test "$(basename "$t")" timeout 900 "$t"
     done
 }
+
+sh tests/volumes.sh setup "$BUILD"
+trap 'sh tests/volumes.sh teardown "$BUILD"' EXIT
 
 abi_results
 run_shell_test exports sh tests/test-exports.sh "$BUILD"

@@ -2,7 +2,7 @@
  * Native tests of winevssd: a real agent on a scratch prefix, driven over
  * its socket with the shared protocol code, as vssapi.dll drives it.
  *
- *   test-agent AGENT_BINARY
+ *   test-agent [AGENT_BINARY]     (default: $WINEVSS_AGENT)
  *
  * Covers authentication, volume resolution, the one-set-in-creation lock,
  * all-or-nothing commits, GLOBALROOT device links, auto-release when a
@@ -798,11 +798,11 @@ int main(int argc, char **argv)
 {
 	char dir[PATH_MAX], base[PATH_MAX];
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: test-agent AGENT_BINARY\n");
+	agent_binary = argc > 1 ? argv[1] : getenv("WINEVSS_AGENT");
+	if (!agent_binary || argc > 2) {
+		fprintf(stderr, "usage: test-agent [AGENT_BINARY]  (default: $WINEVSS_AGENT)\n");
 		return 2;
 	}
-	agent_binary = argv[1];
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 

@@ -10,11 +10,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <linux/fs.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -743,8 +746,33 @@ static int device_orphan(struct agent *a, uint32_t n, void *data)
 	return 0;
 }
 
+/* Tree providers seal each finished inode with the immutable attribute;
+ * an unfinished copy must be unsealed before it can go. */
+static void unseal(const char *path, const struct stat *st)
+{
+	unsigned int flags;
+	int fd;
+
+	if (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode))
+		return;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return;
+	if (!ioctl(fd, FS_IOC_GETFLAGS, &flags) && (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL))) {
+		flags &= ~(FS_IMMUTABLE_FL | FS_APPEND_FL);
+		ioctl(fd, FS_IOC_SETFLAGS, &flags);
+	}
+	close(fd);
+}
+
+static int unseal_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	unseal(path, st);
+	return 0;
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
+	unseal(path, st);
 	if (flag == FTW_DP)
 		return rmdir(path) < 0 ? -errno : 0;
 	return unlink(path) < 0 ? -errno : 0;
@@ -766,6 +794,8 @@ static void sweep_provider_temporaries(const char *storage_dir)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", storage_dir, e->d_name);
 		log_info("sweep: removing the unfinished copy %s", path);
+		/* Directories first unsealed on the way down, so entries can go. */
+		nftw(path, unseal_entry, 16, FTW_PHYS | FTW_MOUNT);
 		nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 	}
 	closedir(d);
