@@ -485,6 +485,26 @@ static void test_resolve(void)
 	client_close(&c);
 }
 
+/* providers.conf overrides the system provider's choice per drive. */
+static void test_provider_config(void)
+{
+	char path[PATH_MAX];
+	struct client c;
+	uint32_t supported = 1;
+
+	path_join(path, prefix, "winevss/providers.conf");
+	write_file(path, "# test\nC: btrfs\nD: copy  # comment\nE: nonsense\n");
+	client_open(&c);
+	check(resolve(&c, "C:\\", &supported) == PROTO_OK && !supported,
+	      "C: configured for btrfs on a non-btrfs directory is not supported");
+	check(resolve(&c, "D:\\", &supported) == PROTO_OK && supported, "D: configured for copy is supported");
+	client_close(&c);
+	unlink(path);
+	client_open(&c);
+	check(resolve(&c, "C:\\", &supported) == PROTO_OK && supported, "without the file C: is supported again");
+	client_close(&c);
+}
+
 static void test_providers(void)
 {
 	struct proto_provider p;
@@ -828,6 +848,7 @@ int main(int argc, char **argv)
 	test_authentication();
 	test_resolve();
 	test_providers();
+	test_provider_config();
 	test_backup_set();
 	test_client_killed();
 	test_persistent();

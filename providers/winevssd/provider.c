@@ -2,9 +2,12 @@
  * winevssd: the providers offered to requesters.  See provider.h.
  */
 
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "agent.h"
+#include "log.h"
 #include "provider.h"
 
 #define VSS_PROV_SYSTEM   1
@@ -80,4 +83,39 @@ int provider_resolve(const struct agent_provider *p, const char *root, const cha
 	default:
 		return PROTO_E_VOLUME_NOT_SUPPORTED;
 	}
+}
+
+static const struct agent_provider *provider_by_name(const char *name)
+{
+	const struct agent_provider *p;
+	size_t i;
+
+	for (i = 1; (p = provider_get(i)); i++)
+		if (!strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
+const struct agent_provider *provider_configured(const char *state_dir, char letter)
+{
+	const struct agent_provider *found = NULL;
+	char path[4096], line[256], drive[8], name[64];
+	unsigned int number = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/providers.conf", state_dir);
+	if (!(f = fopen(path, "re")))
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		number++;
+		line[strcspn(line, "#\n")] = 0;
+		if (sscanf(line, " %7s %63s", drive, name) != 2)
+			continue;
+		if (strlen(drive) != 2 || drive[1] != ':' || tolower((unsigned char)drive[0]) != tolower((unsigned char)letter))
+			continue;
+		if (!(found = provider_by_name(name)))
+			log_error("%s:%u: unknown provider '%s'", path, number, name);
+	}
+	fclose(f);
+	return found;
 }

@@ -28,6 +28,12 @@ const struct agent_provider *provider_system(void);
 /* The agent provider that wraps a backend. */
 const struct agent_provider *provider_for_snap(const struct snap_provider *snap);
 
+/* The provider configured for a drive letter in $WINEPREFIX/winevss/providers.conf,
+ * or NULL when the file names none.  The file has one "X: NAME" line per
+ * drive, NAME being btrfs, reflink, copy, lvm-thin or zfs; '#' starts a
+ * comment.  Unknown names are logged and ignored. */
+const struct agent_provider *provider_configured(const char *state_dir, char letter);
+
 /* Picks the backend that snapshots `root` into `storage_dir` for the given
  * provider (the system provider chooses).  0, or a proto status. */
 int provider_resolve(const struct agent_provider *p, const char *root, const char *storage_dir,

@@ -118,11 +118,15 @@ static const struct agent_provider *provider_or_system(const struct proto_guid *
 static int volume_prepare(struct agent *a, const struct proto_volume *v, const struct agent_provider *p,
 			  char **root, char **storage, const struct snap_provider **backend)
 {
+	const struct agent_provider *configured;
 	int status;
 
 	*root = *storage = NULL;
 	if ((status = volume_resolve(a, v->root, root)))
 		return status;
+	/* The configuration overrides the system provider's choice. */
+	if (!p->snap && (configured = provider_configured(a->state_dir, v->root[0])))
+		p = configured;
 	if (volume_storage_dir(a, *root, storage)) {
 		status = PROTO_E_VOLUME_NOT_SUPPORTED;
 		goto fail;
