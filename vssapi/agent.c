@@ -252,7 +252,7 @@ static BOOL start_agent(const char *prefix)
         return FALSE;
     }
     MultiByteToWideChar(CP_UTF8, 0, prefix, -1, wide_prefix, len);
-    _snwprintf(cmdline, len, L"\"%s\" --prefix \"%s\"", dos, wide_prefix);
+    _snwprintf(cmdline, len, L"\"%ls\" --prefix \"%ls\"", dos, wide_prefix);
     free(wide_prefix);
     TRACE("starting %s.\n", debugstr_w(cmdline));
     /* Wine runs a native binary with fork and exec and returns no handle. */

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -54,41 +53,76 @@ static bool path_inside(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == 0);
 }
 
-static bool same_fs(const char *a, const char *b)
-{
-	struct statfs sa, sb;
+/*
+ * File systems are told apart by their mount (from /proc/self/mountinfo),
+ * not by st_dev or statfs: every btrfs subvolume has a device and a file
+ * system id of its own, yet snapshots and clones work across them.
+ */
+struct mount_info {
+	char point[PATH_MAX];
+	char device[32];             /* major:minor of the mounted file system */
+};
 
-	if (statfs(a, &sa) < 0 || statfs(b, &sb) < 0)
-		return false;
-	return !memcmp(&sa.f_fsid, &sb.f_fsid, sizeof(sa.f_fsid)) && sa.f_type == sb.f_type;
+static char *mountinfo_unescape(char *s)
+{
+	char *in = s, *out = s;
+
+	while (*in) {
+		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] && in[3]) {
+			*out++ = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
+			in += 4;
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = 0;
+	return s;
 }
 
-/* The top directory of the file system holding path. */
+/* The mount whose mount point is the longest prefix of path (a real path). */
+static bool find_mount(const char *path, struct mount_info *out)
+{
+	char line[2 * PATH_MAX], device[32], point[PATH_MAX];
+	size_t best = 0, len;
+	FILE *f;
+
+	if (!(f = fopen("/proc/self/mountinfo", "re")))
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %31s %*s %4095s", device, point) != 2)
+			continue;
+		mountinfo_unescape(point);
+		len = strlen(point);
+		if (len < best || strncmp(path, point, len) || (path[len] != '/' && path[len] && len != 1))
+			continue;
+		best = len;
+		snprintf(out->point, sizeof(out->point), "%s", point);
+		snprintf(out->device, sizeof(out->device), "%s", device);
+	}
+	fclose(f);
+	return best > 0;
+}
+
+static bool same_fs(const char *a, const char *b)
+{
+	struct mount_info ma, mb;
+	char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+	bool same = ra && rb && find_mount(ra, &ma) && find_mount(rb, &mb) && !strcmp(ma.device, mb.device);
+
+	free(ra);
+	free(rb);
+	return same;
+}
+
+/* The mount point of the file system holding path. */
 static char *fs_top(const char *path)
 {
-	char *top = strdup(path), *parent, *slash;
+	struct mount_info m;
+	char *real = realpath(path, NULL);
+	bool found = real && find_mount(real, &m);
 
-	if (!top)
-		return NULL;
-	for (;;) {
-		if (!strcmp(top, "/"))
-			return top;
-		if (!(parent = strdup(top)))
-			break;
-		slash = strrchr(parent, '/');
-		if (slash == parent)
-			slash[1] = 0;
-		else
-			*slash = 0;
-		if (!same_fs(parent, top)) {
-			free(parent);
-			return top;
-		}
-		free(top);
-		top = parent;
-	}
-	free(top);
-	return NULL;
+	free(real);
+	return found ? strdup(m.point) : NULL;
 }
 
 static int mkdir_p(const char *path, mode_t mode)

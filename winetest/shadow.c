@@ -1,0 +1,384 @@
+/*
+ * End-to-end tests: a requester takes a real shadow copy of a drive, changes
+ * the drive, and reads the old state back through the snapshot's GLOBALROOT
+ * device path, as backup programs do on Windows.
+ *
+ * The test runner gives the prefix one drive per provider (tests/volumes.sh):
+ * S: a btrfs subvolume, T: XFS with reflink, U: a plain directory (copy).
+ * Drives that are missing are skipped, and so is everything when winevssd
+ * cannot be reached.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#define COBJMACROS
+#include "windef.h"
+#include "winbase.h"
+#include "objbase.h"
+#include "initguid.h"
+#include "vss.h"
+#include "vswriter.h"
+#include "vsbackup.h"
+#include "vsserror.h"
+
+#include "wine/test.h"
+
+static const WCHAR test_dir[] = L"winevss-shadow-test";
+
+#define wait_async(a) wait_async_(__LINE__, a)
+static HRESULT wait_async_(unsigned int line, IVssAsync *async)
+{
+    HRESULT hr, status = E_FAIL;
+
+    hr = IVssAsync_Wait(async, INFINITE);
+    ok_(__FILE__, line)(hr == S_OK, "Wait returned %#lx.\n", hr);
+    hr = IVssAsync_QueryStatus(async, &status, NULL);
+    ok_(__FILE__, line)(hr == S_OK, "QueryStatus returned %#lx.\n", hr);
+    IVssAsync_Release(async);
+    return status;
+}
+
+static void make_path(WCHAR *out, const WCHAR *root, const WCHAR *name)
+{
+    if (name)
+        swprintf(out, MAX_PATH, L"%ls%ls\\%ls", root, test_dir, name);
+    else
+        swprintf(out, MAX_PATH, L"%ls%ls", root, test_dir);
+}
+
+static BOOL write_text(const WCHAR *path, const char *text, BOOL append)
+{
+    HANDLE file;
+    DWORD written;
+    BOOL ret;
+
+    file = CreateFileW(path, append ? FILE_APPEND_DATA : GENERIC_WRITE, 0, NULL,
+            append ? OPEN_EXISTING : CREATE_ALWAYS, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE)
+        return FALSE;
+    ret = WriteFile(file, text, strlen(text), &written, NULL);
+    CloseHandle(file);
+    return ret;
+}
+
+static const char *read_text(const WCHAR *path)
+{
+    static char buffer[256];
+    HANDLE file;
+    DWORD size;
+
+    file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE)
+        return NULL;
+    if (!ReadFile(file, buffer, sizeof(buffer) - 1, &size, NULL))
+        size = 0;
+    CloseHandle(file);
+    buffer[size] = 0;
+    return buffer;
+}
+
+static void prepare_files(const WCHAR *root)
+{
+    WCHAR path[MAX_PATH];
+
+    make_path(path, root, NULL);
+    CreateDirectoryW(path, NULL);
+    make_path(path, root, L"sub");
+    CreateDirectoryW(path, NULL);
+    make_path(path, root, L"a.txt");
+    ok(write_text(path, "before", FALSE), "cannot write %s.\n", wine_dbgstr_w(path));
+    make_path(path, root, L"b.txt");
+    write_text(path, "log line 1\n", FALSE);
+    make_path(path, root, L"sub\\c.txt");
+    write_text(path, "to be deleted", FALSE);
+    make_path(path, root, L"d.txt");
+    DeleteFileW(path);
+}
+
+static void change_files(const WCHAR *root)
+{
+    WCHAR path[MAX_PATH];
+    BOOL ret;
+
+    make_path(path, root, L"a.txt");
+    ok(write_text(path, "after", FALSE), "cannot rewrite a.txt.\n");
+    make_path(path, root, L"b.txt");
+    ok(write_text(path, "log line 2\n", TRUE), "cannot append to b.txt.\n");
+    make_path(path, root, L"sub\\c.txt");
+    ret = DeleteFileW(path);
+    ok(ret, "cannot delete c.txt, error %lu.\n", GetLastError());
+    make_path(path, root, L"d.txt");
+    ok(write_text(path, "new", FALSE), "cannot create d.txt.\n");
+}
+
+/* Reads the snapshot through device + "\winevss-shadow-test\..." */
+static void check_snapshot_content(const WCHAR *device, const WCHAR *root)
+{
+    WCHAR path[MAX_PATH], copy[MAX_PATH];
+    WIN32_FIND_DATAW data;
+    const char *text;
+    unsigned int found = 0;
+    HANDLE find, file;
+
+    swprintf(path, MAX_PATH, L"%ls\\%ls\\a.txt", device, test_dir);
+    text = read_text(path);
+    ok(text && !strcmp(text, "before"), "a.txt through the snapshot: %s.\n", debugstr_a(text));
+
+    swprintf(path, MAX_PATH, L"%ls\\%ls\\b.txt", device, test_dir);
+    text = read_text(path);
+    ok(text && !strcmp(text, "log line 1\n"), "b.txt through the snapshot: %s.\n", debugstr_a(text));
+
+    swprintf(path, MAX_PATH, L"%ls\\%ls\\sub\\c.txt", device, test_dir);
+    text = read_text(path);
+    ok(text && !strcmp(text, "to be deleted"), "deleted c.txt through the snapshot: %s.\n", debugstr_a(text));
+
+    swprintf(path, MAX_PATH, L"%ls\\%ls\\d.txt", device, test_dir);
+    ok(GetFileAttributesW(path) == INVALID_FILE_ATTRIBUTES, "a file created later is in the snapshot.\n");
+
+    swprintf(path, MAX_PATH, L"%ls\\%ls\\*", device, test_dir);
+    find = FindFirstFileW(path, &data);
+    ok(find != INVALID_HANDLE_VALUE, "FindFirstFileW failed, error %lu.\n", GetLastError());
+    if (find != INVALID_HANDLE_VALUE)
+    {
+        do
+        {
+            if (!wcscmp(data.cFileName, L"a.txt") || !wcscmp(data.cFileName, L"b.txt")
+                    || !wcscmp(data.cFileName, L"sub"))
+                ++found;
+            ok(wcscmp(data.cFileName, L"d.txt"), "FindNextFileW lists d.txt.\n");
+        } while (FindNextFileW(find, &data));
+        FindClose(find);
+    }
+    ok(found == 3, "found %u of the 3 entries.\n", found);
+
+    swprintf(path, MAX_PATH, L"%ls\\%ls\\a.txt", device, test_dir);
+    make_path(copy, root, L"copied.txt");
+    ok(CopyFileW(path, copy, FALSE), "CopyFileW from the snapshot failed, error %lu.\n", GetLastError());
+    text = read_text(copy);
+    ok(text && !strcmp(text, "before"), "copied file: %s.\n", debugstr_a(text));
+    DeleteFileW(copy);
+
+    /* The snapshot is read-only. */
+    swprintf(path, MAX_PATH, L"%ls\\%ls\\a.txt", device, test_dir);
+    file = CreateFileW(path, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ok(file == INVALID_HANDLE_VALUE, "the snapshot's file opened for writing.\n");
+    if (file != INVALID_HANDLE_VALUE)
+        CloseHandle(file);
+}
+
+static BOOL device_exists(const WCHAR *device)
+{
+    WCHAR path[MAX_PATH];
+
+    swprintf(path, MAX_PATH, L"%ls\\", device);
+    return GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
+}
+
+static BOOL agent_available(void)
+{
+    IVssBackupComponents *backup;
+    BOOL supported = FALSE;
+    HRESULT hr;
+
+    if (FAILED(CreateVssBackupComponentsInternal(&backup)))
+        return FALSE;
+    hr = IVssBackupComponents_InitializeForBackup(backup, NULL);
+    if (hr == S_OK)
+        hr = IVssBackupComponents_IsVolumeSupported(backup, GUID_NULL, (WCHAR *)L"U:\\", &supported);
+    IVssBackupComponents_Release(backup);
+    return hr == S_OK;
+}
+
+/* The sequence of a volume-mode backup program (REQUESTERS.md). */
+static IVssBackupComponents *take_snapshot(const WCHAR *root, VSS_SNAPSHOT_PROP *prop)
+{
+    IVssBackupComponents *backup;
+    IVssAsync *async;
+    VSS_ID set_id, snapshot_id;
+    HRESULT hr;
+
+    hr = CreateVssBackupComponentsInternal(&backup);
+    ok(hr == S_OK, "got %#lx.\n", hr);
+    hr = IVssBackupComponents_InitializeForBackup(backup, NULL);
+    ok(hr == S_OK, "InitializeForBackup: %#lx.\n", hr);
+    hr = IVssBackupComponents_SetBackupState(backup, FALSE, FALSE, VSS_BT_COPY, FALSE);
+    ok(hr == S_OK, "SetBackupState: %#lx.\n", hr);
+    hr = IVssBackupComponents_GatherWriterMetadata(backup, &async);
+    ok(hr == S_OK, "GatherWriterMetadata: %#lx.\n", hr);
+    if (hr == S_OK)
+        ok(wait_async(async) == VSS_S_ASYNC_FINISHED, "GatherWriterMetadata failed.\n");
+    hr = IVssBackupComponents_StartSnapshotSet(backup, &set_id);
+    ok(hr == S_OK, "StartSnapshotSet: %#lx.\n", hr);
+    hr = IVssBackupComponents_AddToSnapshotSet(backup, (WCHAR *)root, GUID_NULL, &snapshot_id);
+    ok(hr == S_OK, "AddToSnapshotSet(%s): %#lx.\n", wine_dbgstr_w(root), hr);
+    hr = IVssBackupComponents_PrepareForBackup(backup, &async);
+    ok(hr == S_OK, "PrepareForBackup: %#lx.\n", hr);
+    if (hr == S_OK)
+        ok(wait_async(async) == VSS_S_ASYNC_FINISHED, "PrepareForBackup failed.\n");
+    hr = IVssBackupComponents_DoSnapshotSet(backup, &async);
+    ok(hr == S_OK, "DoSnapshotSet: %#lx.\n", hr);
+    if (hr == S_OK)
+    {
+        hr = wait_async(async);
+        ok(hr == VSS_S_ASYNC_FINISHED, "DoSnapshotSet finished with %#lx.\n", hr);
+    }
+
+    memset(prop, 0, sizeof(*prop));
+    hr = IVssBackupComponents_GetSnapshotProperties(backup, snapshot_id, prop);
+    ok(hr == S_OK, "GetSnapshotProperties: %#lx.\n", hr);
+    if (hr != S_OK)
+    {
+        IVssBackupComponents_AbortBackup(backup);
+        IVssBackupComponents_Release(backup);
+        return NULL;
+    }
+    ok(IsEqualGUID(&prop->m_SnapshotId, &snapshot_id), "wrong snapshot id.\n");
+    ok(IsEqualGUID(&prop->m_SnapshotSetId, &set_id), "wrong set id.\n");
+    ok(prop->m_lSnapshotsCount == 1, "count %ld.\n", prop->m_lSnapshotsCount);
+    ok(!wcsncmp(prop->m_pwszSnapshotDeviceObject, L"\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy", 46),
+            "device %s.\n", wine_dbgstr_w(prop->m_pwszSnapshotDeviceObject));
+    ok(!wcsncmp(prop->m_pwszOriginalVolumeName, L"\\\\?\\Volume{", 11), "original volume %s.\n",
+            wine_dbgstr_w(prop->m_pwszOriginalVolumeName));
+    ok(prop->m_eStatus == VSS_SS_CREATED, "status %d.\n", prop->m_eStatus);
+    ok(prop->m_tsCreationTimestamp > 0, "no creation time.\n");
+    ok(!prop->m_pwszExposedName, "exposed name %s.\n", wine_dbgstr_w(prop->m_pwszExposedName));
+    return backup;
+}
+
+static void test_provider_drive(const WCHAR *root, const char *provider)
+{
+    IVssBackupComponents *backup;
+    VSS_SNAPSHOT_PROP prop;
+    IVssAsync *async;
+    WCHAR device[MAX_PATH];
+    unsigned int i;
+    HRESULT hr;
+
+    if (GetDriveTypeW(root) <= DRIVE_NO_ROOT_DIR)
+    {
+        skip("%s: no %s test volume in this prefix.\n", wine_dbgstr_w(root), provider);
+        return;
+    }
+    winetest_push_context("%s", provider);
+    prepare_files(root);
+    if (!(backup = take_snapshot(root, &prop)))
+    {
+        winetest_pop_context();
+        return;
+    }
+    lstrcpyW(device, prop.m_pwszSnapshotDeviceObject);
+    VssFreeSnapshotPropertiesInternal(&prop);
+    trace("%s: snapshot device %s.\n", provider, wine_dbgstr_w(device));
+
+    change_files(root);
+    check_snapshot_content(device, root);
+
+    hr = IVssBackupComponents_BackupComplete(backup, &async);
+    ok(hr == S_OK, "BackupComplete: %#lx.\n", hr);
+    if (hr == S_OK)
+        ok(wait_async(async) == VSS_S_ASYNC_FINISHED, "BackupComplete failed.\n");
+    ok(device_exists(device), "the snapshot vanished before Release.\n");
+
+    /* VSS_CTX_BACKUP snapshots are auto-release: they go with the object. */
+    IVssBackupComponents_Release(backup);
+    for (i = 0; i < 100 && device_exists(device); ++i)
+        Sleep(10);
+    ok(!device_exists(device), "%s still exists after Release.\n", wine_dbgstr_w(device));
+    winetest_pop_context();
+}
+
+/* A requester that dies (TerminateProcess kills it as kill -9 does) leaves
+ * no auto-release snapshot behind. */
+static void test_killed_requester(const WCHAR *root)
+{
+    WCHAR cmdline[MAX_PATH * 2], exe[MAX_PATH], file[MAX_PATH], device[MAX_PATH];
+    STARTUPINFOW si = { sizeof(si) };
+    PROCESS_INFORMATION pi;
+    const char *text;
+    unsigned int i;
+
+    if (GetDriveTypeW(root) <= DRIVE_NO_ROOT_DIR)
+    {
+        skip("no test volume for the killed requester test.\n");
+        return;
+    }
+    GetTempPathW(MAX_PATH, file);
+    lstrcatW(file, L"winevss-child-device.txt");
+    DeleteFileW(file);
+    GetModuleFileNameW(NULL, exe, MAX_PATH);
+    swprintf(cmdline, ARRAY_SIZE(cmdline), L"\"%ls\" shadow child %ls \"%ls\"", exe, root, file);
+    ok(CreateProcessW(exe, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi), "CreateProcess failed.\n");
+
+    for (i = 0; i < 3000 && !(text = read_text(file)); ++i)
+        Sleep(10);
+    ok(text != NULL, "the child made no snapshot.\n");
+    if (!text)
+    {
+        TerminateProcess(pi.hProcess, 1);
+    }
+    else
+    {
+        MultiByteToWideChar(CP_ACP, 0, text, -1, device, MAX_PATH);
+        ok(device_exists(device), "the child's snapshot %s does not exist.\n", wine_dbgstr_w(device));
+        TerminateProcess(pi.hProcess, 1);
+        WaitForSingleObject(pi.hProcess, 5000);
+        for (i = 0; i < 100 && device_exists(device); ++i)
+            Sleep(10);
+        ok(!device_exists(device), "%s outlived its requester by more than 1 s.\n", wine_dbgstr_w(device));
+    }
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    DeleteFileW(file);
+}
+
+static void child_main(const char *root_a, const char *file_a)
+{
+    IVssBackupComponents *backup;
+    VSS_SNAPSHOT_PROP prop;
+    WCHAR root[8];
+    char device[MAX_PATH];
+    HANDLE file;
+    DWORD written;
+
+    MultiByteToWideChar(CP_ACP, 0, root_a, -1, root, ARRAY_SIZE(root));
+    if (!(backup = take_snapshot(root, &prop)))
+        return;
+    WideCharToMultiByte(CP_ACP, 0, prop.m_pwszSnapshotDeviceObject, -1, device, sizeof(device), NULL, NULL);
+    file = CreateFileA(file_a, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    WriteFile(file, device, strlen(device), &written, NULL);
+    CloseHandle(file);
+    Sleep(INFINITE);
+}
+
+START_TEST(shadow)
+{
+    char **argv;
+    int argc;
+
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    argc = winetest_get_mainargs(&argv);
+    if (argc >= 5 && !strcmp(argv[2], "child"))
+    {
+        child_main(argv[3], argv[4]);
+        CoUninitialize();
+        return;
+    }
+
+    if (!agent_available())
+    {
+        /* The test runner provides the agent (WINEVSS_AGENT): then its
+         * absence is a failure, elsewhere a reason to skip. */
+        if (GetEnvironmentVariableA("WINEVSS_AGENT", NULL, 0))
+            ok(0, "winevssd is not available.\n");
+        else
+            skip("winevssd is not available.\n");
+        CoUninitialize();
+        return;
+    }
+    test_provider_drive(L"S:\\", "btrfs");
+    test_provider_drive(L"T:\\", "reflink");
+    test_provider_drive(L"U:\\", "copy");
+    test_killed_requester(L"U:\\");
+    CoUninitialize();
+}
