@@ -22,8 +22,10 @@
 #define _GNU_SOURCE
 #include <btrfsutil.h>
 #include <fcntl.h>
+#include <linux/btrfs.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "snap-private.h"
 
@@ -49,15 +51,32 @@ static int btrfs_uuid_text(int fd, char *buf, size_t size)
 	return 0;
 }
 
+/* 0 when @destination_dir is on the same btrfs file system as @src_fd (a
+ * snapshot cannot leave its file system), -EXDEV when not. */
+static int btrfs_same_fs(int src_fd, const char *destination_dir)
+{
+	struct btrfs_ioctl_fs_info_args a = { 0 }, b = { 0 };
+	_cleanup_close_ int fd = -1;
+
+	fd = open(destination_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(src_fd, BTRFS_IOC_FS_INFO, &a) < 0 || ioctl(fd, BTRFS_IOC_FS_INFO, &b) < 0)
+		return errno == ENOTTY ? -EXDEV : -errno;
+	return memcmp(a.fsid, b.fsid, sizeof(a.fsid)) ? -EXDEV : 0;
+}
+
 /**
  * btrfs_probe() - Is @source the root of a btrfs subvolume we may snapshot?
  * @source: Directory to snapshot.
- * @destination_dir: Unused.
+ * @destination_dir: Optional: where snapshots will go; it must then be on
+ * the same btrfs file system.
  * @probe: Optional result; volume is "subvolume ID".
  *
- * Return: %SNAP_OK; %SNAP_ERROR_NOT_SUPPORTED when @source is not on btrfs
- * or not a subvolume root; %SNAP_ERROR_PERMISSION when the caller neither
- * owns the subvolume nor is root.
+ * Return: %SNAP_OK; %SNAP_ERROR_NOT_SUPPORTED when @source is not on btrfs,
+ * not a subvolume root, or @destination_dir is on another file system;
+ * %SNAP_ERROR_PERMISSION when the caller neither owns the subvolume nor is
+ * root.
  */
 static enum snap_error btrfs_probe(const char *source, const char *destination_dir,
 				   struct snap_probe *probe)
@@ -69,7 +88,6 @@ static enum snap_error btrfs_probe(const char *source, const char *destination_d
 	struct stat st;
 	int r;
 
-	(void)destination_dir;
 	if (!source)
 		return snap_fail(EINVAL);
 	fd = open(source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -85,6 +103,9 @@ static enum snap_error btrfs_probe(const char *source, const char *destination_d
 		return btrfs_fail(berr);
 	if (geteuid() != 0 && st.st_uid != geteuid())
 		return snap_fail(EPERM);
+	r = destination_dir ? btrfs_same_fs(fd, destination_dir) : 0;
+	if (r < 0)
+		return snap_fail(-r == EXDEV ? ENOTSUP : -r);
 	snprintf(p.volume, sizeof(p.volume), "subvolume %llu", (unsigned long long)id);
 	p.caps = SNAP_CAP_ATOMIC | SNAP_CAP_CONSTANT_TIME | SNAP_CAP_READ_ONLY |
 		 SNAP_CAP_KEEPS_OWNERS;
@@ -94,7 +115,7 @@ static enum snap_error btrfs_probe(const char *source, const char *destination_d
 }
 
 /* The snapshot is in place: record it, or take it back. */
-static enum snap_error btrfs_publish(const struct snap_dest *dest)
+static enum snap_error btrfs_publish(const struct snap_dest *dest, bool durable)
 {
 	_cleanup_close_ int fd = -1;
 	char uuid[64] = "";
@@ -104,14 +125,14 @@ static enum snap_error btrfs_publish(const struct snap_dest *dest)
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	r = fd < 0 ? -errno : btrfs_uuid_text(fd, uuid, sizeof(uuid));
 	if (!r)
-		r = snap_marker_write(dest, "btrfs", uuid);
+		r = snap_marker_write(dest, "btrfs", uuid, durable);
 	if (r < 0)
 		btrfs_util_delete_subvolume_fd(dest->parent_fd, dest->name, 0);
 	return snap_result(r);
 }
 
 static enum snap_error btrfs_snapshot(const char *source,
-				      const struct snap_dest *dest,
+				      const struct snap_dest *dest, int flags,
 				      const struct snap_job *job)
 {
 	_cleanup_close_ int fd = -1;
@@ -135,7 +156,9 @@ static enum snap_error btrfs_snapshot(const char *source,
 					      NULL, NULL);
 	if (berr)
 		return btrfs_fail(berr);
-	return btrfs_publish(dest);
+	/* Snapshot creation commits a btrfs transaction: only the marker
+	 * needs syncing for SNAP_CREATE_DURABLE. */
+	return btrfs_publish(dest, flags & SNAP_CREATE_DURABLE);
 }
 
 /**
@@ -167,7 +190,7 @@ static enum snap_error btrfs_create(const char *source, const char *destination,
 	r = snap_dest_open(&dest, destination);
 	if (r < 0)
 		return snap_fail(-r);
-	err = btrfs_snapshot(source, &dest, job);
+	err = btrfs_snapshot(source, &dest, flags, job);
 	snap_dest_close(&dest);
 	if (!err && job) {
 		job->stats.directories = 1;

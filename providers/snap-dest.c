@@ -7,7 +7,8 @@
  *
  * The marker ".NAME.snapmark" lives in PARENT, not inside the snapshot, so
  * the snapshot's content stays exactly the source's.  It is written last by
- * create() (temp file, fsync, rename, fsync of PARENT) and removed last by
+ * create() (temp file, rename; with SNAP_CREATE_DURABLE also fsync of both
+ * and of PARENT) and removed last by
  * delete(), so an interrupted delete can be finished.  It records the
  * provider and the identity of PARENT/NAME as lstat() sees it (device, inode,
  * birth time).  Invariant: delete() acts only when a marker owned by the
@@ -107,7 +108,7 @@ static int snap_write_all(int fd, const char *buf, size_t len)
 }
 
 int snap_marker_write(const struct snap_dest *dest, const char *provider,
-		      const char *volume)
+		      const char *volume, bool durable)
 {
 	char text[1024], tmp[PATH_MAX];
 	struct statx stx;
@@ -132,7 +133,7 @@ int snap_marker_write(const struct snap_dest *dest, const char *provider,
 	if (fd < 0)
 		return -errno;
 	r = snap_write_all(fd, text, len);
-	if (!r && fsync(fd) < 0)
+	if (!r && durable && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && !r)
 		r = -errno;
@@ -143,7 +144,7 @@ int snap_marker_write(const struct snap_dest *dest, const char *provider,
 		return r;
 	}
 	/* The rename must be durable before a caller records the snapshot. */
-	return fsync(dest->parent_fd) < 0 ? -errno : 0;
+	return durable && fsync(dest->parent_fd) < 0 ? -errno : 0;
 }
 
 static enum snap_error snap_marker_parse(const char *text,

@@ -174,7 +174,7 @@ static enum snap_error lvm_publish(struct snap_exec *ex, const struct lvm_volume
 		unlinkat(dest->parent_fd, dest->name, AT_REMOVEDIR);
 		return err;
 	}
-	r = snap_marker_write(dest, "lvm-thin", lvpath);
+	r = snap_marker_write(dest, "lvm-thin", lvpath, true);
 	if (r < 0) {
 		lvm_run(ex, (const char *const[]){ "umount", destination, NULL });
 		unlinkat(dest->parent_fd, dest->name, AT_REMOVEDIR);

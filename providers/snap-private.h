@@ -100,7 +100,7 @@ struct snap_marker {
 };
 
 int snap_marker_write(const struct snap_dest *dest, const char *provider,
-		      const char *volume);
+		      const char *volume, bool durable);
 enum snap_error snap_marker_read(const struct snap_dest *dest,
 				 struct snap_marker *marker);
 enum snap_error snap_marker_check(const struct snap_dest *dest,

@@ -32,17 +32,24 @@
  * names wait until it is ready and linkat() to it.  Such inodes are sealed
  * only after the walk (an immutable inode cannot gain links).
  *
- * Read-only.  When the caller may set FS_IMMUTABLE_FL (CAP_LINUX_IMMUTABLE)
- * and the file system supports it, every directory, regular file and hard
- * link target is made immutable, so nobody, root included, can change the
- * snapshot without first clearing the attribute; modes and owners stay
- * exactly the source's.  FIFOs, sockets, device nodes and symbolic links
- * cannot be opened safely to set it; they are protected by their immutable
- * directory (no rename, unlink or replacement) but their own mode, owner
- * and timestamps could still be changed by their owner.  Without the
- * privilege the snapshot keeps the source's permissions but is writable by
- * whoever may write the source's files: stats.read_only says which, and
- * SNAP_CREATE_REQUIRE_READ_ONLY turns that case into an error.
+ * Read-only, without touching modes or owners (they stay exactly the
+ * source's), by one of two seals:
+ * - btrfs: the private directory is created as a btrfs subvolume and made a
+ *   read-only subvolume once published.  Every write then fails with EROFS,
+ *   for root too, and no privilege is needed (the creator owns the
+ *   subvolume).  delete() clears the flag and deletes the subvolume (or, if
+ *   not allowed, empties it and removes it with rmdir).
+ * - elsewhere, when the caller may set FS_IMMUTABLE_FL (CAP_LINUX_IMMUTABLE)
+ *   and the file system supports it: every directory, regular file and hard
+ *   link target is made immutable, so nobody, root included, can change it
+ *   without first clearing the attribute.  FIFOs, sockets, device nodes and
+ *   symbolic links cannot be opened safely to set it; they are protected by
+ *   their immutable directory (no rename, unlink or replacement) but their
+ *   own mode, owner and timestamps could still be changed by their owner.
+ * Otherwise (unprivileged, off btrfs) the snapshot keeps the source's
+ * permissions but is writable by whoever may write the source's files:
+ * stats.read_only says which, and SNAP_CREATE_REQUIRE_READ_ONLY turns that
+ * case into an error.
  *
  * Locking: tree.lock protects the work stack, tree.active, tree.error and
  * the hard-link table; tree.cond signals new work, the end of the walk and
@@ -50,15 +57,18 @@
  * serialises progress callbacks.
  */
 #define _GNU_SOURCE
+#include <btrfsutil.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 
@@ -98,7 +108,8 @@ struct tree {
 	dev_t src_dev;
 	uid_t new_uid;		/* owner of what we create */
 	gid_t new_gid;
-	bool immutable;
+	int umask;		/* the process's, or -1 when unknown */
+	enum { TREE_SEAL_NONE, TREE_SEAL_INODES, TREE_SEAL_SUBVOLUME } seal;
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -161,7 +172,7 @@ static void tree_stats(struct tree *t, struct snap_stats *s)
 	s->specials_skipped = atomic_load(&t->specials_skipped);
 	s->owners_not_kept = atomic_load(&t->owners_not_kept);
 	s->xattrs_skipped = atomic_load(&t->xattrs_skipped);
-	s->read_only = t->immutable;
+	s->read_only = t->seal != TREE_SEAL_NONE;
 }
 
 static void tree_progress(struct tree *t)
@@ -391,13 +402,13 @@ static int tree_flags_change(int fd, int set, int clear)
 
 static int tree_seal(struct tree *t, int fd)
 {
-	return t->immutable ? tree_flags_change(fd, FS_IMMUTABLE_FL, 0) : 0;
+	return t->seal == TREE_SEAL_INODES ? tree_flags_change(fd, FS_IMMUTABLE_FL, 0) : 0;
 }
 
 /* Owner, extended attributes, mode, times, seal: the order matters (see top). */
 static int tree_metadata(struct tree *t, const struct tree_node *src,
 			 const struct tree_node *dst, const struct stat *st,
-			 const struct tree_xattrs *xattrs, bool seal)
+			 const struct tree_xattrs *xattrs, bool mode_done, bool seal)
 {
 	int r;
 
@@ -406,7 +417,7 @@ static int tree_metadata(struct tree *t, const struct tree_node *src,
 		r = tree_xattrs_apply(t, dst, xattrs);
 	else if (!r && src)
 		r = tree_xattrs_copy(t, src, dst);
-	if (!r)
+	if (!r && !mode_done)
 		r = tree_mode(dst, st);
 	if (!r)
 		r = tree_times(dst, st);
@@ -501,7 +512,7 @@ static int tree_links_seal(struct tree *t)
 	struct tree_link *l;
 	int fd, r;
 
-	for (size_t i = 0; t->immutable && i < TREE_LINK_BUCKETS; i++)
+	for (size_t i = 0; t->seal == TREE_SEAL_INODES && i < TREE_LINK_BUCKETS; i++)
 		for (l = t->links[i]; l; l = l->next) {
 			fd = openat(t->dst_root, l->path,
 				    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -531,16 +542,24 @@ static int tree_path_join(char *buf, const char *dir, const char *name)
 static int tree_file_create(struct tree *t, int src_fd, int dst_dir,
 			    const char *name, const struct stat *st, bool seal)
 {
+	mode_t mode = st->st_mode & 07777;
 	_cleanup_close_ int dst_fd = -1;
 	uint64_t bytes = 0;
+	bool exact;
 	int r;
 
-	dst_fd = openat(dst_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	/* Created with its final mode when the umask leaves it alone (the
+	 * temporary root carries no default ACL) and no set-id bit could be
+	 * cleared by a later chown: one fchmod less per file. */
+	exact = t->umask >= 0 && !(mode & t->umask) && !(mode & 07000);
+	dst_fd = openat(dst_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			exact ? mode : 0600);
 	if (dst_fd < 0)
 		return -errno;
 	r = t->ops->data(src_fd, dst_fd, st, t->cancel, &bytes);
 	if (!r)
-		r = tree_metadata(t, &TREE_FD(src_fd), &TREE_FD(dst_fd), st, NULL, seal);
+		r = tree_metadata(t, &TREE_FD(src_fd), &TREE_FD(dst_fd), st, NULL,
+				  exact, seal);
 	if (r < 0)
 		return r;
 	tree_count(&t->files, 1);
@@ -590,7 +609,7 @@ static int tree_symlink(struct tree *t, int src_dir, int dst_dir,
 	if (symlinkat(target, dst_dir, name) < 0)
 		return -errno;
 	r = tree_metadata(t, &TREE_AT(src_dir, name), &TREE_AT(dst_dir, name),
-			  st, NULL, false);
+			  st, NULL, false, false);
 	if (!r)
 		tree_count(&t->symlinks, 1);
 	return r;
@@ -610,7 +629,7 @@ static int tree_special(struct tree *t, int src_dir, int dst_dir,
 		return 0;
 	}
 	r = tree_metadata(t, &TREE_AT(src_dir, name), &TREE_AT(dst_dir, name),
-			  st, NULL, false);
+			  st, NULL, false, false);
 	if (!r)
 		tree_count(&t->specials, 1);
 	return r;
@@ -628,7 +647,7 @@ static int tree_boundary(struct tree *t, int dst_dir, const char *name,
 	if (fd < 0)
 		return -errno;
 	tree_count(&t->directories, 1);
-	return tree_metadata(t, NULL, &TREE_FD(fd), st, NULL, true);
+	return tree_metadata(t, NULL, &TREE_FD(fd), st, NULL, false, true);
 }
 
 static void tree_push(struct tree *t, struct tree_dir *d)
@@ -781,7 +800,7 @@ static void tree_dir_finish(struct tree *t, struct tree_dir *d)
 			if (fd >= 0) {
 				/* The root is sealed after the rename. */
 				r = tree_metadata(t, NULL, &TREE_FD(fd), &d->st,
-						  &d->xattrs, parent != NULL);
+						  &d->xattrs, false, parent != NULL);
 				close(fd);
 			}
 			if (r < 0)
@@ -890,10 +909,27 @@ static int tree_walk(struct tree *t, unsigned int n)
 
 /* --- the temporary root and the read-only probe -------------------------- */
 
+/* On btrfs the private directory is a subvolume (see top); 1 if made so,
+ * 0 after mkdir, negative errno. */
+static int tree_tmp_mkdir(const struct snap_dest *dest, const char *name)
+{
+	struct statfs sfs;
+
+	if (!fstatfs(dest->parent_fd, &sfs) && sfs.f_type == BTRFS_SUPER_MAGIC) {
+		errno = 0;
+		if (!btrfs_util_create_subvolume_fd(dest->parent_fd, name, 0, NULL, NULL))
+			return 1;
+		if (errno == EEXIST)
+			return -EEXIST;
+	}
+	return mkdirat(dest->parent_fd, name, 0700) < 0 ? -errno : 0;
+}
+
 static int tree_tmp_create(const struct snap_dest *dest, char *name, size_t size)
 {
 	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 	unsigned char rnd[6];
+	int r;
 
 	for (int tries = 0; tries < 100; tries++) {
 		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
@@ -901,10 +937,9 @@ static int tree_tmp_create(const struct snap_dest *dest, char *name, size_t size
 		snprintf(name, size, ".%s.snaptmp-%c%c%c%c%c%c", dest->name,
 			 chars[rnd[0] % 36], chars[rnd[1] % 36], chars[rnd[2] % 36],
 			 chars[rnd[3] % 36], chars[rnd[4] % 36], chars[rnd[5] % 36]);
-		if (!mkdirat(dest->parent_fd, name, 0700))
-			return 0;
-		if (errno != EEXIST)
-			return -errno;
+		r = tree_tmp_mkdir(dest, name);
+		if (r != -EEXIST)
+			return r;
 	}
 	return -EEXIST;
 }
@@ -960,6 +995,26 @@ static int tree_check_outside(int src_root, int dest_parent)
 	return 0;
 }
 
+/* The process umask, read without changing it (umask() would, for every
+ * thread); -1 when unknown. */
+static int tree_umask(void)
+{
+	char line[256];
+	unsigned int mask;
+	int r = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Umask: %o", &mask) == 1) {
+			r = mask & 0777;
+			break;
+		}
+	fclose(f);
+	return r;
+}
+
 /* The owner new inodes get inside the temporary root. */
 static int tree_owner_init(struct tree *t)
 {
@@ -972,18 +1027,29 @@ static int tree_owner_init(struct tree *t)
 	return 0;
 }
 
-static int tree_prepare(struct tree *t)
+static int tree_prepare(struct tree *t, bool subvolume)
 {
 	int r;
 
 	r = tree_owner_init(t);
 	if (r < 0)
 		return r;
-	r = tree_immutable_probe(t->dst_root);
-	if (r < 0)
-		return r;
-	t->immutable = r;
-	if (!t->immutable && (t->flags & SNAP_CREATE_REQUIRE_READ_ONLY))
+	/* Inherited from the destination's parent, default ACLs would mask the
+	 * modes of everything created below and add ACLs of their own. */
+	fremovexattr(t->dst_root, "system.posix_acl_default");
+	fremovexattr(t->dst_root, "system.posix_acl_access");
+	t->umask = tree_umask();
+	if (subvolume) {
+		t->seal = TREE_SEAL_SUBVOLUME;
+		if (fchmod(t->dst_root, 0700) < 0)
+			return -errno;
+	} else {
+		r = tree_immutable_probe(t->dst_root);
+		if (r < 0)
+			return r;
+		t->seal = r ? TREE_SEAL_INODES : TREE_SEAL_NONE;
+	}
+	if (t->seal == TREE_SEAL_NONE && (t->flags & SNAP_CREATE_REQUIRE_READ_ONLY))
 		return -EPERM;
 	return t->ops->prepare ? t->ops->prepare(t->dst_root) : 0;
 }
@@ -1016,7 +1082,7 @@ static void tree_deinit(struct tree *t)
 
 /* Build the tree in @tmp; on success it is complete, with metadata. */
 static int tree_build(struct tree *t, const struct snap_dest *dest,
-		      const char *tmp)
+		      const char *tmp, bool subvolume)
 {
 	int r;
 
@@ -1024,7 +1090,7 @@ static int tree_build(struct tree *t, const struct snap_dest *dest,
 			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (t->dst_root < 0)
 		return -errno;
-	r = tree_prepare(t);
+	r = tree_prepare(t, subvolume);
 	if (!r && t->cancel && atomic_load(t->cancel))
 		r = -ECANCELED;
 	if (!r)
@@ -1057,9 +1123,17 @@ static int tree_publish(struct tree *t, const struct snap_dest *dest)
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	r = tree_seal(t, fd);
+	if (t->seal == TREE_SEAL_SUBVOLUME) {
+		errno = 0;
+		r = btrfs_util_set_subvolume_read_only_fd(fd, true) ? -(errno ? errno : EIO) : 0;
+	} else {
+		r = tree_seal(t, fd);
+	}
+	if (!r && (t->flags & SNAP_CREATE_DURABLE) && syncfs(fd) < 0)
+		r = -errno;
 	if (!r)
-		r = snap_marker_write(dest, t->ops->name, "");
+		r = snap_marker_write(dest, t->ops->name, "",
+				      t->flags & SNAP_CREATE_DURABLE);
 	return r;
 }
 
@@ -1083,7 +1157,7 @@ static int tree_create(struct tree *t, const char *source,
 		r = tree_tmp_create(dest, tmp, sizeof(tmp));
 	if (r < 0)
 		return r;
-	r = tree_build(t, dest, tmp);
+	r = tree_build(t, dest, tmp, r == 1);
 	if (!r)
 		r = tree_rename(dest, tmp);
 	if (r < 0) {
@@ -1248,6 +1322,22 @@ static int tree_remove_dir_contents(int fd)
  */
 int snap_tree_remove_at(int parent_fd, const char *name)
 {
+	bool ro = false;
+	int fd;
+
+	/* A btrfs subvolume (the btrfs seal): writable again, then deleted
+	 * whole where permitted, else emptied and removed below. */
+	fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && !btrfs_util_is_subvolume_fd(fd)) {
+		if (!btrfs_util_get_subvolume_read_only_fd(fd, &ro) && ro)
+			btrfs_util_set_subvolume_read_only_fd(fd, false);
+		if (!btrfs_util_delete_subvolume_fd(parent_fd, name, 0)) {
+			close(fd);
+			return 0;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
 	return tree_remove_entry(parent_fd, name);
 }
 
@@ -1292,9 +1382,13 @@ enum snap_error snap_tree_probe(const char *source, struct snap_probe *probe)
 	if (r < 0)
 		return snap_fail(-r);
 	snprintf(p.volume, sizeof(p.volume), "%s", source);
+	/* Root keeps owners and may seal with the immutable attribute; on
+	 * btrfs anyone can seal with a read-only subvolume. */
 	p.caps = 0;
 	if (geteuid() == 0)
 		p.caps |= SNAP_CAP_KEEPS_OWNERS | SNAP_CAP_READ_ONLY;
+	if (p.fs_magic == BTRFS_SUPER_MAGIC)
+		p.caps |= SNAP_CAP_READ_ONLY;
 	if (probe)
 		*probe = p;
 	return SNAP_OK;

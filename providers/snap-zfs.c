@@ -155,7 +155,7 @@ static enum snap_error zfs_snapshot(struct snap_exec *ex, const char *source,
 		return err;
 	r = symlinkat(target, dest->parent_fd, dest->name) < 0 ? -errno : 0;
 	if (!r) {
-		r = snap_marker_write(dest, "zfs", name);
+		r = snap_marker_write(dest, "zfs", name, true);
 		if (r < 0)
 			unlinkat(dest->parent_fd, dest->name, 0);
 	}

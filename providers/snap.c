@@ -6,11 +6,14 @@
  * mutable state.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/statfs.h>
+#include <unistd.h>
 
 #include "snap-private.h"
 
@@ -202,4 +205,39 @@ int snap_fs_is_mount_root(int fd)
 	return stx.stx_dev_major != parent.stx_dev_major ||
 	       stx.stx_dev_minor != parent.stx_dev_minor ||
 	       stx.stx_ino == parent.stx_ino;
+}
+
+/* ".NAME.snaptmp-XXXXXX", as snap-tree.c names its work directories. */
+static bool snap_is_unfinished_name(const char *name)
+{
+	const char *tag = strstr(name, ".snaptmp-");
+
+	return name[0] == '.' && tag && tag > name + 1 && strlen(tag) == strlen(".snaptmp-XXXXXX");
+}
+
+enum snap_error snap_sweep_unfinished(const char *dir)
+{
+	enum snap_error err = SNAP_OK;
+	struct dirent *e;
+	DIR *d;
+	int fd, r;
+
+	if (!dir)
+		return snap_fail(EINVAL);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? SNAP_OK : snap_fail(errno);
+	if (!(d = fdopendir(fd))) {
+		close(fd);
+		return snap_fail(errno);
+	}
+	while ((e = readdir(d))) {
+		if (!snap_is_unfinished_name(e->d_name))
+			continue;
+		r = snap_tree_remove_at(dirfd(d), e->d_name);
+		if (r < 0 && !err)
+			err = snap_fail(-r);
+	}
+	closedir(d);
+	return err;
 }

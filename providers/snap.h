@@ -98,8 +98,9 @@ enum snap_error snap_error_from_errno(int err);
 #define SNAP_CAP_ATOMIC		(1U << 0)
 /* Creation time does not depend on the number of files. */
 #define SNAP_CAP_CONSTANT_TIME	(1U << 1)
-/* The kernel refuses writes to the snapshot (for reflink and copy: only when
- * the caller may set the immutable attribute, see SNAP_CREATE_*). */
+/* The kernel refuses writes to the snapshot, root's included.  reflink and
+ * copy: on btrfs always (the tree is a read-only subvolume), elsewhere only
+ * when the caller may set the immutable attribute (CAP_LINUX_IMMUTABLE). */
 #define SNAP_CAP_READ_ONLY	(1U << 2)
 /* Owners, modes, timestamps and extended attributes are kept exactly. */
 #define SNAP_CAP_KEEPS_OWNERS	(1U << 3)
@@ -128,7 +129,8 @@ struct snap_probe {
  * @hardlinks: Additional names of already created files.
  * @symlinks: Symbolic links recreated (never followed).
  * @specials: FIFOs, sockets and device nodes recreated.
- * @bytes: File data bytes cloned or copied (holes excluded).
+ * @bytes: File data bytes: file sizes for clones, bytes written for copies
+ * (holes excluded).
  * @specials_skipped: Device nodes left out because the caller may not
  * create them (CAP_MKNOD); zero with %SNAP_CREATE_STRICT.
  * @owners_not_kept: Entries whose owner could not be kept (the caller may
@@ -187,14 +189,20 @@ struct snap_job {
 #define SNAP_JOB_INIT { 0 }
 
 /* create() flags. */
-/* Fail with %SNAP_ERROR_PERMISSION (reflink, copy: when the immutable
- * attribute cannot be set) instead of making a writable snapshot. */
+/* Fail with %SNAP_ERROR_PERMISSION instead of making a writable snapshot
+ * (reflink, copy: off btrfs without CAP_LINUX_IMMUTABLE). */
 #define SNAP_CREATE_REQUIRE_READ_ONLY	(1 << 0)
 /* Fail instead of leaving out what cannot be reproduced exactly: device
  * nodes without CAP_MKNOD, owners without CAP_CHOWN, extended attributes
  * the destination refuses. */
 #define SNAP_CREATE_STRICT		(1 << 1)
-#define SNAP_CREATE_MASK		((1 << 2) - 1)
+/* Make the snapshot and its marker durable before returning: syncfs() of
+ * the destination's file system, then fsync of the marker and of its
+ * directory.  Without it, a crash shortly after create() may lose the
+ * snapshot or its marker (the caller's own catalog must then treat it as
+ * an orphan); with it, create() costs a full file system commit. */
+#define SNAP_CREATE_DURABLE		(1 << 2)
+#define SNAP_CREATE_MASK		((1 << 3) - 1)
 
 /**
  * struct snap_provider - one snapshot backend.
@@ -218,7 +226,8 @@ struct snap_job {
  *   the top of this file and each provider's notes in its source for
  *   privileges and atomicity.  Returns %SNAP_OK or an error; on error
  *   nothing is left at the destination (a crash midway can leave a hidden
- *   ".NAME.snaptmp-XXXXXX" directory beside it for an orphan sweep).
+ *   ".NAME.snaptmp-XXXXXX" directory, on btrfs a subvolume, beside it for an
+ *   orphan sweep; snap_delete() does not take those, they have no marker).
  *
  * delete(destination):
  *   Removes exactly what create() made, after checking the marker; never
@@ -290,6 +299,22 @@ enum snap_error snap_provider_choose(const char *source,
  * provider's error.
  */
 enum snap_error snap_delete(const char *destination);
+
+/**
+ * snap_sweep_unfinished() - Remove what interrupted creates left in a
+ * directory of destinations.
+ * @dir: The directory the caller creates its destinations in.
+ *
+ * A create() killed midway (the process died) can leave its private work
+ * directory, ".NAME.snaptmp-XXXXXX", beside the destination.  This removes
+ * every such entry of @dir (clearing immutable attributes and read-only
+ * subvolume flags on the way, never following a symbolic link) and nothing
+ * else.  Call it only while no create() runs in @dir.
+ *
+ * Return: %SNAP_OK (also when @dir does not exist), or the first error met;
+ * the remaining entries are still tried.
+ */
+enum snap_error snap_sweep_unfinished(const char *dir);
 
 #ifdef __cplusplus
 }

@@ -8,16 +8,11 @@
  * NOT held while a provider creates or deletes host snapshots.
  */
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <linux/fs.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -497,7 +492,10 @@ static int create_set_snapshots(struct session *s, uint64_t created)
 			return PROTO_E_INTERNAL;
 		if (!(status = record_intent(s, vol, created, path))) {
 			crash_point("intent");
-			err = vol->provider->create(vol->root, path, 0, &job);
+			/* Persistent snapshots must survive a crash right after
+			 * the commit; auto-release ones die with the session. */
+			err = vol->provider->create(vol->root, path,
+						    context_auto_release(set->context) ? 0 : SNAP_CREATE_DURABLE, &job);
 			crash_point("created");
 			if (err) {
 				log_error("snapshot of %s with %s: %s", vol->root, vol->provider->name,
@@ -750,75 +748,22 @@ static int device_orphan(struct agent *a, uint32_t n, void *data)
 	return 0;
 }
 
-/* Tree providers seal each finished inode with the immutable attribute;
- * an unfinished copy must be unsealed before it can go. */
-static void unseal(const char *path, const struct stat *st)
-{
-	unsigned int flags;
-	int fd;
-
-	if (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode))
-		return;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
-		return;
-	if (!ioctl(fd, FS_IOC_GETFLAGS, &flags) && (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL))) {
-		flags &= ~(FS_IMMUTABLE_FL | FS_APPEND_FL);
-		ioctl(fd, FS_IOC_SETFLAGS, &flags);
-	}
-	close(fd);
-}
-
-static int unseal_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	unseal(path, st);
-	return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	unseal(path, st);
-	if (flag == FTW_DP)
-		return rmdir(path) < 0 ? -errno : 0;
-	return unlink(path) < 0 ? -errno : 0;
-}
-
-/* Work directories a tree provider was filling when the agent died
- * (".{snapshot id}.snaptmp-XXXXXX" beside the destination); no record ever
- * points at them, so they are recognised by name. */
-static void sweep_provider_temporaries(const char *storage_dir)
-{
-	char path[4096];
-	struct dirent *e;
-	DIR *d;
-
-	if (!(d = opendir(storage_dir)))
-		return;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] != '.' || !strstr(e->d_name, ".snaptmp-") || e->d_type != DT_DIR)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", storage_dir, e->d_name);
-		log_info("sweep: removing the unfinished copy %s", path);
-		/* Directories first unsealed on the way down, so entries can go. */
-		nftw(path, unseal_entry, 16, FTW_PHYS | FTW_MOUNT);
-		nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-	}
-	closedir(d);
-}
-
+/* Work directories a tree provider was filling when the agent died; no
+ * record points at them. */
 static void sweep_storage_dirs(struct agent *a, const struct record_list *list)
 {
 	char own[4096], *parent, *slash;
 	size_t i;
 
 	snprintf(own, sizeof(own), "%s/snapshots", a->state_dir);
-	sweep_provider_temporaries(own);
+	snap_sweep_unfinished(own);
 	for (i = 0; i < list->count; i++) {
 		if (!(parent = strdup(list->items[i].storage)))
 			continue;
 		if ((slash = strrchr(parent, '/')) && slash != parent) {
 			*slash = 0;
 			if (strcmp(parent, own))
-				sweep_provider_temporaries(parent);
+				snap_sweep_unfinished(parent);
 		}
 		free(parent);
 	}
