@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -118,6 +119,7 @@ static void make_volume(const char *letter, const char *dir)
 }
 
 static const char *crash_at;
+static const char *hold_timeout = "10000";
 
 static void start_agent(void)
 {
@@ -134,7 +136,7 @@ static void start_agent(void)
 		if (crash_at)
 			setenv("WINEVSSD_CRASH_AT", crash_at, 1);
 		execl(agent_binary, agent_binary, "--prefix", prefix, "--foreground", "--idle-timeout", "30",
-		      (char *)NULL);
+		      "--hold-timeout", hold_timeout, (char *)NULL);
 		_exit(127);
 	}
 	for (i = 0; i < 500 && access(port_file, F_OK); i++)
@@ -722,6 +724,116 @@ static void test_crash_points(void)
 	}
 }
 
+/* A stand-in for a Windows program of the prefix: a process whose
+ * executable is called wine64 and whose WINEPREFIX is the prefix. */
+static pid_t start_fake_wine_process(void)
+{
+	char exe[PATH_MAX], cmd[2 * PATH_MAX];
+	pid_t pid;
+
+	path_join(exe, top, "wine64");
+	snprintf(cmd, sizeof(cmd), "cp /bin/sleep '%s'", exe);
+	if (system(cmd))
+		return 0;
+	if (!(pid = fork())) {
+		setenv("WINEPREFIX", prefix, 1);
+		execl(exe, "wine64", "1000", (char *)NULL);
+		_exit(127);
+	}
+	usleep(50000);
+	return pid;
+}
+
+static char process_state(pid_t pid)
+{
+	char path[64], *text, *paren;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (!(text = read_file(path)) || !(paren = strrchr(text, ')')))
+		return '?';
+	return paren[2];
+}
+
+struct watch {
+	pid_t pid;
+	volatile bool stop;
+	bool seen_stopped;
+};
+
+static void *watch_thread(void *arg)
+{
+	struct watch *wt = arg;
+
+	while (!wt->stop) {
+		if (process_state(wt->pid) == 'T')
+			wt->seen_stopped = true;
+		usleep(500);
+	}
+	return NULL;
+}
+
+/* A copy commit holds the prefix's programs and lets them go afterwards;
+ * past the hold window it fails with HOLD_TIMEOUT and leaves nothing. */
+static void test_write_hold(void)
+{
+	struct proto_guid set, snap;
+	struct watch wt = { 0 };
+	struct client c;
+	pthread_t thread;
+	uint32_t count = 99;
+	char dir[PATH_MAX];
+	pid_t fake;
+	int status;
+
+	path_join(dir, top, "vol_e");
+	make_volume("e", dir);
+	fill_volume(dir, 2000, 16384);
+	if (!(fake = start_fake_wine_process())) {
+		skip("cannot start a stand-in Wine process");
+		return;
+	}
+
+	make_guid(&set, 60);
+	make_guid(&snap, 61);
+	wt.pid = fake;
+	pthread_create(&thread, NULL, watch_thread, &wt);
+	client_open(&c);
+	check(begin_set(&c, &set, VSS_CTX_BACKUP) == PROTO_OK && add_volume(&c, &set, "E:\\", &snap) == PROTO_OK,
+	      "a copy set of a 32 MiB volume");
+	status = commit_set(&c, &set);
+	wt.stop = true;
+	pthread_join(thread, NULL);
+	check(status == PROTO_OK, "the commit succeeds (%s)", proto_status_name(status));
+	check(wt.seen_stopped, "the prefix's program was stopped during the commit");
+	check(process_state(fake) != 'T', "and runs again after it (state %c)", process_state(fake));
+	client_close(&c);
+	wait_for(no_devices, 1000);
+
+	/* A one-millisecond window is too short for the copy. */
+	stop_agent(SIGTERM);
+	hold_timeout = "1";
+	start_agent();
+	hold_timeout = "10000";
+	client_open(&c);
+	make_guid(&set, 62);
+	make_guid(&snap, 63);
+	begin_set(&c, &set, VSS_CTX_BACKUP);
+	add_volume(&c, &set, "E:\\", &snap);
+	status = commit_set(&c, &set);
+	check(status == PROTO_E_HOLD_TIMEOUT, "past the hold window the commit fails (%s)", proto_status_name(status));
+	query_count(&c, 0xffffffffu, &count);
+	check(count == 0 && count_devices() == 0 && count_storage() == 0,
+	      "nothing is left (%u listed, %u links, %u stored)", count, count_devices(), count_storage());
+	check(process_state(fake) != 'T', "the program runs again (state %c)", process_state(fake));
+	check(begin_set(&c, &snap, VSS_CTX_BACKUP) == PROTO_OK, "the creation lock was released");
+	client_close(&c);
+	stop_agent(SIGTERM);
+	start_agent();
+
+	kill(fake, SIGKILL);
+	waitpid(fake, NULL, 0);
+}
+
 /* A real kill -9 while a large copy runs: whatever the timing, the agent
  * comes back consistent. */
 static void test_agent_killed_during_commit(void)
@@ -729,14 +841,9 @@ static void test_agent_killed_during_commit(void)
 	struct proto_guid set, snap;
 	struct proto_writer w;
 	struct client c;
-	char dir[PATH_MAX];
 
 	make_guid(&set, 30);
 	make_guid(&snap, 31);
-	path_join(dir, top, "vol_e");
-	make_volume("e", dir);
-	fill_volume(dir, 2000, 16384);
-
 	client_open(&c);
 	check(begin_set(&c, &set, VSS_CTX_APP_ROLLBACK) == PROTO_OK && add_volume(&c, &set, "E:\\", &snap) == PROTO_OK,
 	      "prepare a set of a 32 MiB volume");
@@ -853,6 +960,7 @@ int main(int argc, char **argv)
 	test_client_killed();
 	test_persistent();
 	test_crash_points();
+	test_write_hold();
 	test_agent_killed_during_commit();
 	test_all_or_nothing();
 

@@ -38,6 +38,7 @@ struct agent {
 	uint8_t secret[PROTO_SECRET_SIZE];
 	uint64_t run_id;               /* random per agent run; tags auto-release snapshots */
 	unsigned int idle_timeout;     /* seconds without connections before exiting */
+	unsigned int hold_timeout;     /* milliseconds the prefix may be held (hold.h) */
 
 	pthread_mutex_t lock;          /* protects everything below and the catalog */
 	struct catalog *catalog;
@@ -55,6 +56,7 @@ struct set_volume {
 	char *name;                    /* \\?\Volume{GUID}\ */
 	char *root;                    /* unix directory of the volume */
 	char *storage;                 /* where the snapshot goes */
+	bool atomic;                   /* the backend takes it in one instant */
 };
 
 struct snapshot_set {

@@ -2,7 +2,10 @@
  * winevssd: start-up, the listening socket and the idle exit.
  *
  *   winevssd [--prefix DIR] [--foreground] [--idle-timeout SECONDS]
+ *            [--hold-timeout MILLISECONDS]
  *
+ * --hold-timeout bounds how long a commit may hold the prefix's programs
+ * (hold.h); Windows' own bound, 10 seconds, is the default.
  * One agent serves one prefix.  It takes $prefix/winevss/agent.lock, so a
  * second agent started for the same prefix (two requesters starting it at
  * once) exits at once and its clients find the first one through
@@ -34,7 +37,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: winevssd [--prefix DIR] [--foreground] [--idle-timeout SECONDS]\n");
+	fprintf(f, "usage: winevssd [--prefix DIR] [--foreground] [--idle-timeout SECONDS]\n"
+		   "                [--hold-timeout MILLISECONDS]\n");
 }
 
 static char *default_prefix(void)
@@ -184,20 +188,22 @@ int main(int argc, char **argv)
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "idle-timeout", required_argument, NULL, 'i' },
+		{ "hold-timeout", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct agent a = { .idle_timeout = 60 };
+	struct agent a = { .idle_timeout = 60, .hold_timeout = 10000 };
 	char path[PATH_MAX], *prefix = NULL;
 	bool foreground = false;
 	int c, r, lock, listener;
 	uint16_t port = 0;
 
-	while ((c = getopt_long(argc, argv, "p:fi:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:fi:H:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'p': prefix = optarg; break;
 		case 'f': foreground = true; break;
 		case 'i': a.idle_timeout = strtoul(optarg, NULL, 10); break;
+		case 'H': a.hold_timeout = strtoul(optarg, NULL, 10); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

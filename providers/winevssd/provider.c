@@ -62,14 +62,16 @@ const struct agent_provider *provider_for_snap(const struct snap_provider *snap)
 }
 
 int provider_resolve(const struct agent_provider *p, const char *root, const char *storage_dir,
-		     const struct snap_provider **backend)
+		     const struct snap_provider **backend, unsigned int *caps)
 {
+	struct snap_probe probe = { .caps = 0 };
 	enum snap_error err;
 
 	if (!p->snap)
-		err = snap_provider_choose(root, storage_dir, backend, NULL);
-	else if (!(err = p->snap->probe(root, storage_dir, NULL)))
+		err = snap_provider_choose(root, storage_dir, backend, &probe);
+	else if (!(err = p->snap->probe(root, storage_dir, &probe)))
 		*backend = p->snap;
+	*caps = probe.caps;
 
 	switch (err) {
 	case SNAP_OK:

@@ -35,8 +35,9 @@ const struct agent_provider *provider_for_snap(const struct snap_provider *snap)
 const struct agent_provider *provider_configured(const char *state_dir, char letter);
 
 /* Picks the backend that snapshots `root` into `storage_dir` for the given
- * provider (the system provider chooses).  0, or a proto status. */
+ * provider (the system provider chooses), and the SNAP_CAP_* it offers
+ * there.  0, or a proto status. */
 int provider_resolve(const struct agent_provider *p, const char *root, const char *storage_dir,
-		     const struct snap_provider **backend);
+		     const struct snap_provider **backend, unsigned int *caps);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "agent.h"
 #include "catalog.h"
 #include "expose.h"
+#include "hold.h"
 #include "log.h"
 #include "provider.h"
 #include "volume.h"
@@ -111,7 +113,7 @@ static const struct agent_provider *provider_or_system(const struct proto_guid *
 /* Resolves a volume for a provider: the Unix root, the storage directory and
  * the backend.  Returns a proto status; on success the strings are malloc'd. */
 static int volume_prepare(struct agent *a, const struct proto_volume *v, const struct agent_provider *p,
-			  char **root, char **storage, const struct snap_provider **backend)
+			  char **root, char **storage, const struct snap_provider **backend, unsigned int *caps)
 {
 	const struct agent_provider *configured;
 	int status;
@@ -126,7 +128,7 @@ static int volume_prepare(struct agent *a, const struct proto_volume *v, const s
 		status = PROTO_E_VOLUME_NOT_SUPPORTED;
 		goto fail;
 	}
-	if ((status = provider_resolve(p, *root, *storage, backend)))
+	if ((status = provider_resolve(p, *root, *storage, backend, caps)))
 		goto fail;
 	return PROTO_OK;
 fail:
@@ -143,6 +145,7 @@ static void handle_resolve_volume(struct session *s, struct proto_reader *r, str
 	struct proto_volume v;
 	struct proto_guid id;
 	char *root, *storage;
+	unsigned int caps;
 	int status;
 
 	proto_get_volume(r, &v);
@@ -152,7 +155,7 @@ static void handle_resolve_volume(struct session *s, struct proto_reader *r, str
 	if (!(p = provider_or_system(&id)))
 		return respond_status(w, PROTO_E_PROVIDER_NOT_REGISTERED);
 
-	status = volume_prepare(s->agent, &v, p, &root, &storage, &backend);
+	status = volume_prepare(s->agent, &v, p, &root, &storage, &backend, &caps);
 	if (status == PROTO_E_NOT_FOUND)
 		return respond_status(w, status);
 	free(root);
@@ -256,6 +259,7 @@ static void handle_add_volume(struct session *s, struct proto_reader *r, struct 
 	struct set_volume *vol;
 	struct proto_volume v;
 	char *root, *storage;
+	unsigned int caps;
 	int status;
 
 	proto_get_guid(r, &set_id);
@@ -270,7 +274,7 @@ static void handle_add_volume(struct session *s, struct proto_reader *r, struct 
 	if (!(p = provider_or_system(&provider_id)))
 		return respond_status(w, PROTO_E_PROVIDER_NOT_REGISTERED);
 
-	if ((status = volume_prepare(s->agent, &v, p, &root, &storage, &backend)))
+	if ((status = volume_prepare(s->agent, &v, p, &root, &storage, &backend, &caps)))
 		return respond_status(w, status);
 	if (set_has_volume(s->set, v.name, root))
 		status = PROTO_E_EXISTS;
@@ -288,6 +292,7 @@ static void handle_add_volume(struct session *s, struct proto_reader *r, struct 
 	vol->provider = backend;
 	vol->root = root;
 	vol->storage = storage;
+	vol->atomic = caps & SNAP_CAP_ATOMIC;
 	if (!(vol->name = strdup(v.name))) {
 		free(root);
 		free(storage);
@@ -473,10 +478,86 @@ static int record_intent(struct session *s, const struct set_volume *vol, uint64
 	return r ? PROTO_E_INTERNAL : PROTO_OK;
 }
 
+/* The hold window: a watchdog cancels the providers' work when it closes. */
+struct hold_window {
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	bool finished;
+	atomic_bool expired;
+	unsigned int ms;
+	pthread_t thread;
+	bool running;
+};
+
+static void *hold_watchdog(void *arg)
+{
+	struct hold_window *hw = arg;
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += hw->ms / 1000;
+	deadline.tv_nsec += (long)(hw->ms % 1000) * 1000000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&hw->lock);
+	while (!hw->finished)
+		if (pthread_cond_timedwait(&hw->done, &hw->lock, &deadline) == ETIMEDOUT)
+			break;
+	if (!hw->finished)
+		atomic_store(&hw->expired, true);
+	pthread_mutex_unlock(&hw->lock);
+	return NULL;
+}
+
+static bool set_needs_hold(const struct snapshot_set *set)
+{
+	unsigned int i;
+
+	/* Several volumes must be taken at one instant, and a tree walk
+	 * takes time. */
+	if (set->count > 1)
+		return true;
+	for (i = 0; i < set->count; i++)
+		if (!set->volumes[i].atomic)
+			return true;
+	return false;
+}
+
+static void hold_window_open(struct session *s, struct hold_window *hw, struct hold *h)
+{
+	struct agent *a = s->agent;
+	int r;
+
+	memset(h, 0, sizeof(*h));
+	pthread_mutex_init(&hw->lock, NULL);
+	pthread_cond_init(&hw->done, NULL);
+	hw->finished = false;
+	atomic_init(&hw->expired, false);
+	hw->ms = a->hold_timeout;
+	hw->running = !pthread_create(&hw->thread, NULL, hold_watchdog, hw);
+	if ((r = hold_begin(a->prefix, hold_peer_pid(s->fd), h)))
+		log_error("holding the prefix's programs: %s", strerror(-r));
+}
+
+static void hold_window_close(struct hold_window *hw, struct hold *h)
+{
+	hold_end(h);
+	pthread_mutex_lock(&hw->lock);
+	hw->finished = true;
+	pthread_cond_signal(&hw->done);
+	pthread_mutex_unlock(&hw->lock);
+	if (hw->running)
+		pthread_join(hw->thread, NULL);
+	pthread_cond_destroy(&hw->done);
+	pthread_mutex_destroy(&hw->lock);
+}
+
 /* Creates the host snapshot of every volume, each after its intent record.
  * Returns a proto status; on failure the set's records and snapshots are
- * left for the caller to remove. */
-static int create_set_snapshots(struct session *s, uint64_t created)
+ * left for the caller to remove.  `cancel` stops the providers' work. */
+static int create_set_snapshots(struct session *s, uint64_t created, const atomic_bool *cancel)
 {
 	struct snapshot_set *set = s->set;
 	struct snap_job job = SNAP_JOB_INIT;
@@ -484,10 +565,13 @@ static int create_set_snapshots(struct session *s, uint64_t created)
 	int status = PROTO_OK;
 	char *path;
 
+	job.cancel = cancel;
 	for (i = 0; i < set->count && !status; i++) {
 		struct set_volume *vol = &set->volumes[i];
 		enum snap_error err;
 
+		if (atomic_load(cancel))
+			return PROTO_E_HOLD_TIMEOUT;
 		if (!(path = snapshot_path(vol)))
 			return PROTO_E_INTERNAL;
 		if (!(status = record_intent(s, vol, created, path))) {
@@ -512,14 +596,27 @@ static void handle_commit_set(struct session *s, struct proto_reader *r, struct 
 {
 	struct agent *a = s->agent;
 	struct snapshot_set *set = s->set;
+	struct hold_window hw;
 	struct proto_guid id;
+	struct hold h;
+	bool hold;
 	int status;
 
 	proto_get_guid(r, &id);
 	if (proto_reader_end(r) || !set || !guid_equal(&id, &set->id) || !set->count)
 		return respond_status(w, PROTO_E_BAD_REQUEST);
 
-	status = create_set_snapshots(s, filetime_now());
+	if ((hold = set_needs_hold(set)))
+		hold_window_open(s, &hw, &h);
+	else
+		atomic_init(&hw.expired, false);
+	status = create_set_snapshots(s, filetime_now(), &hw.expired);
+	if (hold) {
+		/* A provider cancelled by the watchdog reports CANCELLED. */
+		if (status && atomic_load(&hw.expired))
+			status = PROTO_E_HOLD_TIMEOUT;
+		hold_window_close(&hw, &h);
+	}
 	if (!status) {
 		pthread_mutex_lock(&a->lock);
 		if (catalog_commit_set(a->catalog, &set->id))
