@@ -6,7 +6,9 @@
 #   tests/volumes.sh drives BUILD PREFIX
 #                                     S: btrfs subvolume, T: XFS (reflink),
 #                                     U: plain directory (copy); a drive whose
-#                                     file system is missing is left out
+#                                     file system is missing is left out;
+#                                     V: a directory W:\v that a test removes
+#                                     to make a commit fail
 #   tests/volumes.sh teardown BUILD   unmount and detach
 #
 # Drives must exist before the prefix's wineserver starts, so that the mount
@@ -58,6 +60,9 @@ drives)
     fi
     mkdir -p "$base/plain/$id"
     ln -sfn "$base/plain/$id" "$dosdevices/u:"
+    mkdir -p "$base/vanish/$id/v"
+    ln -sfn "$base/vanish/$id" "$dosdevices/w:"
+    ln -sfn "$base/vanish/$id/v" "$dosdevices/v:"
     ;;
 teardown)
     for name in btrfs xfs; do

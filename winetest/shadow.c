@@ -31,10 +31,14 @@ static HRESULT wait_async_(unsigned int line, IVssAsync *async)
 {
     HRESULT hr, status = E_FAIL;
 
-    hr = IVssAsync_Wait(async, INFINITE);
-    ok_(__FILE__, line)(hr == S_OK, "Wait returned %#lx.\n", hr);
+    HRESULT wait;
+
+    /* Wait returns S_OK, or the operation's failure when it fails. */
+    wait = IVssAsync_Wait(async, INFINITE);
     hr = IVssAsync_QueryStatus(async, &status, NULL);
     ok_(__FILE__, line)(hr == S_OK, "QueryStatus returned %#lx.\n", hr);
+    ok_(__FILE__, line)(wait == S_OK || (FAILED(status) && wait == status),
+            "Wait returned %#lx, the operation %#lx.\n", wait, status);
     IVssAsync_Release(async);
     return status;
 }
@@ -332,6 +336,74 @@ static void test_killed_requester(const WCHAR *root)
     DeleteFileW(file);
 }
 
+static BOOL shadow_devices_exist(void)
+{
+    WIN32_FIND_DATAW data;
+    HANDLE find;
+    BOOL found = FALSE;
+
+    find = FindFirstFileW(L"\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy*", &data);
+    if (find != INVALID_HANDLE_VALUE)
+    {
+        found = TRUE;
+        FindClose(find);
+    }
+    return found;
+}
+
+/* A set of two volumes whose second one fails at commit time leaves no
+ * snapshot at all: V:'s directory (W:\v) is removed after it was added. */
+static void test_all_or_nothing(void)
+{
+    IVssBackupComponents *backup, *query;
+    IVssEnumObject *enumerator;
+    IVssAsync *async;
+    VSS_ID set_id, id;
+    HRESULT hr;
+
+    if (GetDriveTypeW(L"V:\\") <= DRIVE_NO_ROOT_DIR || GetDriveTypeW(L"W:\\") <= DRIVE_NO_ROOT_DIR)
+    {
+        skip("no V: and W: test drives.\n");
+        return;
+    }
+    ok(!shadow_devices_exist(), "shadow copies exist before the test.\n");
+
+    hr = CreateVssBackupComponentsInternal(&backup);
+    ok(hr == S_OK, "got %#lx.\n", hr);
+    IVssBackupComponents_InitializeForBackup(backup, NULL);
+    hr = IVssBackupComponents_SetContext(backup, VSS_CTX_FILE_SHARE_BACKUP);
+    ok(hr == S_OK, "SetContext: %#lx.\n", hr);
+    IVssBackupComponents_StartSnapshotSet(backup, &set_id);
+    hr = IVssBackupComponents_AddToSnapshotSet(backup, (WCHAR *)L"U:\\", GUID_NULL, &id);
+    ok(hr == S_OK, "AddToSnapshotSet(U:): %#lx.\n", hr);
+    hr = IVssBackupComponents_AddToSnapshotSet(backup, (WCHAR *)L"V:\\", GUID_NULL, &id);
+    ok(hr == S_OK, "AddToSnapshotSet(V:): %#lx.\n", hr);
+    ok(RemoveDirectoryW(L"W:\\v"), "cannot remove W:\\v, error %lu.\n", GetLastError());
+
+    hr = IVssBackupComponents_DoSnapshotSet(backup, &async);
+    ok(hr == S_OK, "DoSnapshotSet: %#lx.\n", hr);
+    if (hr == S_OK)
+    {
+        hr = wait_async(async);
+        ok(hr == VSS_E_PROVIDER_VETO, "DoSnapshotSet finished with %#lx.\n", hr);
+    }
+    ok(!shadow_devices_exist(), "a shadow copy of U: was left behind.\n");
+    IVssBackupComponents_AbortBackup(backup);
+    IVssBackupComponents_Release(backup);
+
+    hr = CreateVssBackupComponentsInternal(&query);
+    IVssBackupComponents_InitializeForBackup(query, NULL);
+    IVssBackupComponents_SetContext(query, VSS_CTX_ALL);
+    enumerator = NULL;
+    hr = IVssBackupComponents_Query(query, GUID_NULL, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &enumerator);
+    ok(hr == S_FALSE, "Query lists snapshots: %#lx.\n", hr);
+    if (enumerator)
+        IVssEnumObject_Release(enumerator);
+    IVssBackupComponents_Release(query);
+
+    CreateDirectoryW(L"W:\\v", NULL);
+}
+
 static void child_main(const char *root_a, const char *file_a)
 {
     IVssBackupComponents *backup;
@@ -380,5 +452,6 @@ START_TEST(shadow)
     test_provider_drive(L"T:\\", "reflink");
     test_provider_drive(L"U:\\", "copy");
     test_killed_requester(L"U:\\");
+    test_all_or_nothing();
     CoUninitialize();
 }
