@@ -15,7 +15,7 @@
 set -u
 
 BUILD=${BUILD:-build}
-WINETEST_VERSIONS=${WINETEST_VERSIONS:-win10}
+WINETEST_VERSIONS=${WINETEST_VERSIONS:-"winxp64 win2003 vista win2008 win7 win2008r2 win10 win10:server"}
 top=$(pwd)
 results=$BUILD/check.results
 # vssapi.dll starts this agent on demand (see vssapi/agent.c); the native

@@ -2,7 +2,7 @@
 #   $(BUILD)/<arch>/vssapi.dll
 # Exports come from vssapi/vssapi.spec through winebuild --def.
 
-VSSAPI_SRCS := agent.c backup.c guid.c main.c writer.c
+VSSAPI_SRCS := agent.c async.c backup.c bcd.c components.c enum.c guid.c main.c policy.c snapshots.c writer.c
 VSSAPI_SRCS += volume.c
 VSSAPI_IMPORTS := -lole32 -loleaut32 -luuid -lws2_32
 

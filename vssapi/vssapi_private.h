@@ -2,7 +2,8 @@
  * vssapi.dll: declarations shared between the files of the DLL.
  *
  * This header is the only contract between the files: each object family
- * (backup components, writer entry points, ...) lives in its own file and
+ * (backup components, asynchronous operations, enumerators, the Backup
+ * Components Document, writer entry points, ...) lives in its own file and
  * exposes nothing but what is declared here.
  */
 
@@ -24,12 +25,201 @@
 
 #include "wine/debug.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
+#endif
+
+/* VSS_CTX_ALL as the LONG that SetContext takes. */
+#define VSS_CONTEXT_ALL ((LONG)VSS_CTX_ALL)
+
 /* Counts live objects handed to callers, for DllCanUnloadNow. */
 void vssapi_lock_module(void);
 void vssapi_unlock_module(void);
 
 #include "agent.h"
 
+/* backup.c: the backup components object.  The backup_components_*
+ * services are for the methods that snapshots.c implements. */
 HRESULT backup_components_create(IVssBackupComponents **out);
+HRESULT backup_components_agent(IVssBackupComponentsEx4 *iface, BOOL backup_only, struct agent_session **session,
+        LONG *context);
+BOOL backup_components_creating(IVssBackupComponentsEx4 *iface, const VSS_ID *snapshot_id);
+HRESULT backup_components_import_state(IVssBackupComponentsEx4 *iface, BOOL *transportable);
+HRESULT backup_components_start_result(IVssBackupComponentsEx4 *iface, HRESULT result, BOOL cancellable,
+        IVssAsync **out);
+/* When a component method may be called. */
+enum component_when
+{
+    COMPONENT_BACKUP_EDIT,      /* a backup, before PrepareForBackup */
+    COMPONENT_BACKUP_CREATED,   /* a backup whose set exists, before BackupComplete */
+    COMPONENT_RESTORE_SELECT,   /* a restore, before PreRestore */
+    COMPONENT_RESTORE_FILES,    /* a restore, between PreRestore and PostRestore */
+    COMPONENT_RESTORE_ANNOTATE, /* a restore, before PostRestore */
+};
+HRESULT backup_components_find_component(IVssBackupComponentsEx4 *iface, enum component_when when,
+        const VSS_ID *writer, const WCHAR *logical_path, const WCHAR *name);
+
+/* components.c: the component methods. */
+BOOL components_is_valid_type(VSS_COMPONENT_TYPE type);
+HRESULT WINAPI backup_components_SetBackupSucceeded(IVssBackupComponentsEx4 *iface, VSS_ID instance,
+        VSS_ID writer, VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, boolean succeeded);
+HRESULT WINAPI backup_components_SetBackupOptions(IVssBackupComponentsEx4 *iface, VSS_ID writer,
+        VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, LPCWSTR options);
+HRESULT WINAPI backup_components_SetSelectedForRestore(IVssBackupComponentsEx4 *iface, VSS_ID writer,
+        VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, boolean selected);
+HRESULT WINAPI backup_components_SetRestoreOptions(IVssBackupComponentsEx4 *iface, VSS_ID writer,
+        VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, LPCWSTR options);
+HRESULT WINAPI backup_components_SetAdditionalRestores(IVssBackupComponentsEx4 *iface, VSS_ID writer,
+        VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, boolean additional);
+HRESULT WINAPI backup_components_SetPreviousBackupStamp(IVssBackupComponentsEx4 *iface, VSS_ID writer,
+        VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, LPCWSTR stamp);
+HRESULT WINAPI backup_components_AddAlternativeLocationMapping(IVssBackupComponentsEx4 *iface,
+        VSS_ID writer, VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, LPCWSTR path,
+        LPCWSTR filespec, boolean recursive, LPCWSTR destination);
+HRESULT WINAPI backup_components_AddRestoreSubcomponent(IVssBackupComponentsEx4 *iface, VSS_ID writer,
+        VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, LPCWSTR sub_logical_path,
+        LPCWSTR sub_name, boolean repair);
+HRESULT WINAPI backup_components_SetFileRestoreStatus(IVssBackupComponentsEx4 *iface, VSS_ID writer,
+        VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, VSS_FILE_RESTORE_STATUS status);
+HRESULT WINAPI backup_components_AddNewTarget(IVssBackupComponentsEx4 *iface, VSS_ID writer,
+        VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, LPCWSTR path, LPCWSTR filename,
+        boolean recursive, LPCWSTR alternate_path);
+HRESULT WINAPI backup_components_SetRangesFilePath(IVssBackupComponentsEx4 *iface, VSS_ID writer,
+        VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, UINT partial_file, LPCWSTR ranges_file);
+HRESULT WINAPI backup_components_SetSelectedForRestoreEx(IVssBackupComponentsEx4 *iface, VSS_ID writer,
+        VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, boolean selected, VSS_ID instance);
+HRESULT WINAPI backup_components_SetAuthoritativeRestore(IVssBackupComponentsEx4 *iface, VSS_ID writer,
+        VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, boolean authoritative);
+HRESULT WINAPI backup_components_SetRollForward(IVssBackupComponentsEx4 *iface, VSS_ID writer,
+        VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, VSS_ROLLFORWARD_TYPE roll_type,
+        LPCWSTR point);
+HRESULT WINAPI backup_components_SetRestoreName(IVssBackupComponentsEx4 *iface, VSS_ID writer,
+        VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, LPCWSTR restore_name);
+
+/* snapshots.c: the methods that work on existing snapshots, and the check
+ * of a requester's volume name (VSS_E_OBJECT_NOT_FOUND when malformed). */
+HRESULT snapshots_check_volume_name(const WCHAR *name, BOOL unc_allowed);
+HRESULT WINAPI backup_components_DeleteSnapshots(IVssBackupComponentsEx4 *iface, VSS_ID id,
+        VSS_OBJECT_TYPE type, BOOL force, LONG *deleted, VSS_ID *nondeleted);
+HRESULT WINAPI backup_components_ImportSnapshots(IVssBackupComponentsEx4 *iface, IVssAsync **async);
+HRESULT WINAPI backup_components_BreakSnapshotSet(IVssBackupComponentsEx4 *iface, VSS_ID set_id);
+HRESULT WINAPI backup_components_GetSnapshotProperties(IVssBackupComponentsEx4 *iface, VSS_ID id,
+        VSS_SNAPSHOT_PROP *prop);
+HRESULT WINAPI backup_components_Query(IVssBackupComponentsEx4 *iface, VSS_ID id, VSS_OBJECT_TYPE queried_type,
+        VSS_OBJECT_TYPE returned_type, IVssEnumObject **enumerator);
+HRESULT WINAPI backup_components_IsVolumeSupported(IVssBackupComponentsEx4 *iface, VSS_ID provider,
+        VSS_PWSZ volume, BOOL *supported);
+HRESULT WINAPI backup_components_ExposeSnapshot(IVssBackupComponentsEx4 *iface, VSS_ID id,
+        VSS_PWSZ path_from_root, LONG attributes, VSS_PWSZ expose, VSS_PWSZ *exposed);
+HRESULT WINAPI backup_components_RevertToSnapshot(IVssBackupComponentsEx4 *iface, VSS_ID id, BOOL force);
+HRESULT WINAPI backup_components_QueryRevertStatus(IVssBackupComponentsEx4 *iface, VSS_PWSZ volume,
+        IVssAsync **async);
+HRESULT WINAPI backup_components_UnexposeSnapshot(IVssBackupComponentsEx4 *iface, VSS_ID id);
+HRESULT WINAPI backup_components_BreakSnapshotSetEx(IVssBackupComponentsEx4 *iface, VSS_ID set_id,
+        DWORD flags, IVssAsync **async);
+HRESULT WINAPI backup_components_GetRootAndLogicalPrefixPaths(IVssBackupComponentsEx4 *iface,
+        VSS_PWSZ path, VSS_PWSZ *root, VSS_PWSZ *prefix, BOOL fqdn);
+
+/* Vtable slots of IVssBackupComponentsEx4 (VSS_REFERENCE.md section 1.1),
+ * used to name methods where the version policy differs per method. */
+enum backup_slot
+{
+    SLOT_SET_RESTORE_STATE = 8,
+    SLOT_ADD_NEW_TARGET = 31,
+    SLOT_SET_RANGES_FILE_PATH = 32,
+    SLOT_SET_CONTEXT = 35,
+    SLOT_START_SNAPSHOT_SET = 36,
+    SLOT_ADD_TO_SNAPSHOT_SET = 37,
+    SLOT_DO_SNAPSHOT_SET = 38,
+    SLOT_DELETE_SNAPSHOTS = 39,
+    SLOT_BREAK_SNAPSHOT_SET = 41,
+    SLOT_GET_SNAPSHOT_PROPERTIES = 42,
+    SLOT_QUERY = 43,
+    SLOT_IS_VOLUME_SUPPORTED = 44,
+    SLOT_EXPOSE_SNAPSHOT = 48,
+    SLOT_REVERT_TO_SNAPSHOT = 49,
+    SLOT_QUERY_REVERT_STATUS = 50,
+    SLOT_GET_WRITER_METADATA_EX = 51,
+    SLOT_SET_SELECTED_FOR_RESTORE_EX = 52,
+    SLOT_UNEXPOSE_SNAPSHOT = 53,
+    SLOT_SET_AUTHORITATIVE_RESTORE = 54,
+    SLOT_SET_ROLL_FORWARD = 55,
+    SLOT_SET_RESTORE_NAME = 56,
+    SLOT_BREAK_SNAPSHOT_SET_EX = 57,
+    SLOT_GET_WRITER_STATUS_EX = 60,
+    SLOT_ADD_SNAPSHOT_TO_RECOVERY_SET = 61,
+    SLOT_RECOVER_SET = 62,
+    SLOT_GET_SESSION_ID = 63,
+    SLOT_GET_ROOT_AND_LOGICAL_PREFIX_PATHS = 64,
+};
+
+/* policy.c: what the emulated Windows version and product type answer. */
+enum wait_rule
+{
+    WAIT_TIMEOUT_HONOURED,  /* Vista and later */
+    WAIT_INFINITE_ONLY,     /* Server 2003: anything else is E_INVALIDARG */
+    WAIT_IGNORES_TIMEOUT,   /* XP: Wait has no argument */
+};
+HRESULT policy_result(HRESULT hr);
+HRESULT policy_documented(enum backup_slot slot, HRESULT hr);
+BOOL policy_is_server(void);
+BOOL policy_interface_offered(REFIID riid);
+HRESULT policy_method_available(enum backup_slot slot);
+HRESULT policy_context_supported(LONG context);
+enum wait_rule policy_wait_rule(void);
+BOOL policy_unc_volumes(void);
+HRESULT policy_check_caller(void);
+
+/* async.c: IVssAsync.  An operation runs on its own worker thread, which
+ * holds a reference to the owner (the object that started it) until the
+ * operation is over. */
+struct vss_async;
+struct async_operation
+{
+    /* The work, on the worker thread.  Returns S_OK on success, another
+     * success code to report instead of VSS_S_ASYNC_FINISHED, a failure, or
+     * VSS_S_ASYNC_CANCELLED when it noticed a cancellation. */
+    HRESULT (*run)(struct vss_async *async, void *context);
+    /* Called on the worker thread once the outcome is final and before
+     * anybody can observe it through the IVssAsync object: hr is S_OK (or
+     * run's success code), VSS_S_ASYNC_CANCELLED, or a failure.  This is
+     * where the owner changes state.  May be NULL. */
+    void (*complete)(void *context, HRESULT hr);
+    /* Whether Cancel can stop the operation before run() reaches its point
+     * of no return (async_commit). */
+    BOOL cancellable;
+};
+/* On failure nothing runs and complete() is not called. */
+HRESULT async_start(const struct async_operation *operation, void *context, IUnknown *owner,
+        IVssAsync **out);
+/* Called by run() before the part that cannot be undone.  Returns FALSE
+ * when the operation has been cancelled; then run() must return
+ * VSS_S_ASYNC_CANCELLED without doing the work. */
+BOOL async_commit(struct vss_async *async);
+/* Cancels the operation if it can still be cancelled and waits until it is
+ * over.  The caller must not hold a lock that complete() takes. */
+void async_abandon(IVssAsync *async);
+
+/* enum.c: IVssEnumObject over a list of objects.  Takes ownership of
+ * props (malloc) and of the strings inside it (CoTaskMemAlloc), also on
+ * failure. */
+HRESULT enum_object_create(VSS_OBJECT_PROP *props, ULONG count, IVssEnumObject **out);
+
+/* bcd.c: the Backup Components Document. */
+struct bcd;
+/* xml NULL: a new, empty document.  VSS_E_INVALID_XML_DOCUMENT when xml is
+ * not a well-formed Backup Components Document. */
+HRESULT bcd_create(const WCHAR *xml, struct bcd **out);
+void bcd_destroy(struct bcd *bcd);
+void bcd_set_backup_state(struct bcd *bcd, BOOL select_components, BOOL bootable_state,
+        VSS_BACKUP_TYPE type, BOOL partial_files);
+void bcd_set_restore_type(struct bcd *bcd, VSS_RESTORE_TYPE type);
+void bcd_set_snapshot_set(struct bcd *bcd, const VSS_ID *set_id);
+/* Whether a loaded document describes a transportable snapshot set, and
+ * whether that description holds a given snapshot. */
+BOOL bcd_describes_snapshot_set(const struct bcd *bcd);
+BOOL bcd_describes_snapshot(const struct bcd *bcd, const VSS_ID *snapshot_id);
+/* The document as XML; the caller frees it with SysFreeString. */
+HRESULT bcd_save(const struct bcd *bcd, BSTR *out);
 
 #endif /* __VSSAPI_PRIVATE_H */

@@ -2,7 +2,8 @@
 #   $(BUILD)/<arch>/winetest/vssapi_test.exe [test]
 # Each winetest/<name>.c holds START_TEST(<name>); the test list is generated.
 
-WINETEST_SRCS  := backup.c exports.c loader.c
+WINETEST_SRCS  := async.c backup.c enum.c exports.c loader.c snapshot.c state.c version.c
+WINETEST_SRCS  += shadow.c
 WINETEST_NAMES := $(WINETEST_SRCS:.c=)
 WINETEST_CFLAGS := -O2 -g -Wall -Wno-unused-parameter -Werror=implicit-function-declaration \
                    -D_WIN32_WINNT=0x0A00 -I$(GEN_INCLUDE) -Iwinetest/include
