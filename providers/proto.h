@@ -40,7 +40,8 @@
 enum proto_type
 {
     PROTO_HELLO = 1,            /* secret[32], u32 pid -> u32 agent pid */
-    PROTO_RESOLVE_VOLUME,       /* volume, guid provider (zero: any) -> guid provider, u32 supported */
+    PROTO_RESOLVE_VOLUME,       /* volume, guid provider (zero: any) -> guid provider, u32 supported,
+                                   string volume name (the agent's name of a mount folder) */
     PROTO_BEGIN_SET,            /* guid set, u32 context -> */
     PROTO_ADD_VOLUME,           /* guid set, volume, guid provider, guid snapshot -> */
     PROTO_COMMIT_SET,           /* guid set -> */

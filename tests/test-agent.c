@@ -266,6 +266,8 @@ static void client_close(struct client *c)
 
 static char volume_names[26][64];
 
+static const char *folder_name;   /* the agent's name of a mount folder */
+
 static void put_volume(struct proto_writer *w, const char *root)
 {
 	struct proto_volume v;
@@ -273,10 +275,12 @@ static void put_volume(struct proto_writer *w, const char *root)
 
 	snprintf(volume_names[i], sizeof(volume_names[i]),
 		 "\\\\?\\Volume{00000000-0000-0000-0000-0000000000%02x}\\", root[0]);
-	v.name = volume_names[i];
+	v.name = strlen(root) > 3 ? (folder_name ? folder_name : "") : volume_names[i];
 	v.root = root;
 	proto_put_volume(w, &v);
 }
+
+static char resolved_name[64];
 
 static int resolve(struct client *c, const char *root, uint32_t *supported)
 {
@@ -293,6 +297,9 @@ static int resolve(struct client *c, const char *root, uint32_t *supported)
 	if (status == PROTO_OK) {
 		proto_get_guid(&c->r, &provider);
 		*supported = proto_get_u32(&c->r);
+		snprintf(resolved_name, sizeof(resolved_name), "%s", proto_get_string(&c->r));
+		if (proto_reader_end(&c->r))
+			return -1;
 	}
 	return status;
 }
@@ -485,6 +492,71 @@ static void test_resolve(void)
 	check(resolve(&c, "C:", &supported) == PROTO_E_NOT_FOUND, "no trailing backslash: not found");
 	check(resolve(&c, "C:\\..\\", &supported) == PROTO_E_NOT_FOUND, "a path below a drive is not a volume");
 	client_close(&c);
+}
+
+/* A mount folder: a directory of a drive where another file system
+ * starts.  The agent names it and snapshots it; plain directories and
+ * symbolic links are not volumes. */
+static void test_mount_folder(void)
+{
+	char dir[PATH_MAX], link[PATH_MAX], name[64], file[PATH_MAX];
+	struct proto_guid set, snap, other;
+	struct proto_snapshot s;
+	struct client c;
+	uint32_t supported = 0;
+	int status;
+
+	if (!on_tmpfs) {
+		skip("a mount folder needs a mount (root)");
+		return;
+	}
+	path_join(dir, top, "vol_c/mnt/Data");
+	mkdir(dir, 0755);
+	path_join(dir, top, "vol_c/mnt");
+	mkdir(dir, 0755);
+	path_join(dir, top, "vol_c/mnt/Data");
+	mkdir(dir, 0755);
+	if (mount("tmpfs", dir, "tmpfs", 0, "size=4m")) {
+		skip("cannot mount tmpfs");
+		return;
+	}
+	path_join(file, dir, "inside.txt");
+	write_file(file, "mounted");
+	path_join(link, top, "vol_c/link");
+	symlink(dir, link);
+
+	client_open(&c);
+	status = resolve(&c, "C:\\mnt\\Data\\", &supported);
+	check(status == PROTO_OK && supported && !strncmp(resolved_name, "\\\\?\\Volume{", 11),
+	      "a mount folder resolves, named %s", resolved_name);
+	snprintf(name, sizeof(name), "%s", resolved_name);
+	status = resolve(&c, "C:\\MNT\\data\\", &supported);
+	check(status == PROTO_OK && !strcmp(resolved_name, name), "names are matched case-insensitively");
+	check(resolve(&c, "C:\\mnt\\", &supported) == PROTO_E_NOT_FOUND, "a plain directory is not a volume");
+	check(resolve(&c, "C:\\link\\", &supported) == PROTO_E_NOT_FOUND, "a symbolic link is not followed");
+	check(resolve(&c, "C:\\mnt\\..\\mnt\\Data\\", &supported) == PROTO_E_NOT_FOUND, "'..' is refused");
+
+	make_guid(&set, 70);
+	make_guid(&snap, 71);
+	make_guid(&other, 72);
+	check(begin_set(&c, &set, VSS_CTX_BACKUP) == PROTO_OK, "begin a set");
+	folder_name = "\\\\?\\Volume{00000000-0000-0000-0000-000000000000}\\";
+	check(add_volume(&c, &set, "C:\\mnt\\Data\\", &other) == PROTO_E_BAD_REQUEST,
+	      "a mount folder under another name is refused");
+	folder_name = name;
+	check(add_volume(&c, &set, "C:\\mnt\\Data\\", &snap) == PROTO_OK, "add the mount folder");
+	check(add_volume(&c, &set, "C:\\", &other) == PROTO_OK, "and the drive it is in");
+	check(commit_set(&c, &set) == PROTO_OK, "commit");
+	write_file(file, "changed");
+	check(get_snapshot(&c, &snap, VSS_CTX_BACKUP, &s) == PROTO_OK && !strcmp(s.original_volume, name),
+	      "the snapshot's original volume is %s", name);
+	check(!strcmp(device_file(device_number(s.device), "inside.txt") ?: "", "mounted"),
+	      "the snapshot holds the mount's old content");
+	folder_name = NULL;
+	client_close(&c);
+	wait_for(no_devices, 1000);
+	unlink(link);
+	umount2(dir, MNT_DETACH);
 }
 
 /* providers.conf overrides the system provider's choice per drive. */
@@ -956,6 +1028,7 @@ int main(int argc, char **argv)
 	test_resolve();
 	test_providers();
 	test_provider_config();
+	test_mount_folder();
 	test_backup_set();
 	test_client_killed();
 	test_persistent();

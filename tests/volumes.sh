@@ -4,7 +4,8 @@
 #
 #   tests/volumes.sh setup BUILD      mount (as root) build/volumes/{btrfs,xfs}
 #   tests/volumes.sh drives BUILD PREFIX
-#                                     S: btrfs subvolume, T: XFS (reflink),
+#                                     S: btrfs subvolume (with 65 mount folders
+#                                     S:\vols\vNN\), T: XFS (reflink),
 #                                     U: plain directory (copy); a drive whose
 #                                     file system is missing is left out;
 #                                     V: a directory W:\v that a test removes
@@ -49,6 +50,13 @@ drives)
     if mountpoint -q "$base/btrfs" 2>/dev/null; then
         [ -d "$base/btrfs/$id" ] || btrfs subvolume create "$base/btrfs/$id" >/dev/null
         ln -sfn "$base/btrfs/$id" "$dosdevices/s:"
+        # 65 mount folders (subvolumes) for the volume limit of a set.
+        if [ ! -d "$base/btrfs/$id/vols/v65" ]; then
+            mkdir -p "$base/btrfs/$id/vols"
+            for n in $(seq -w 1 65); do
+                btrfs subvolume create "$base/btrfs/$id/vols/v$n" >/dev/null
+            done
+        fi
     else
         rm -f "$dosdevices/s:"
     fi

@@ -506,62 +506,71 @@ static HRESULT put_volume_names(struct proto_writer *w, const WCHAR *guid_name, 
     return hr;
 }
 
-static HRESULT put_volume(struct proto_writer *w, const WCHAR *name)
+/* Asks the agent about a volume: the provider it would use (or whether the
+ * given one can), and the volume's name. */
+static HRESULT resolve_call(struct agent_session *session, const WCHAR *guid_name, const WCHAR *root,
+        const VSS_ID *provider, VSS_ID *chosen, BOOL *supported, WCHAR canonical[VOLUME_NAME_SIZE])
 {
-    WCHAR guid_name[VOLUME_NAME_SIZE], root[4];
-    HRESULT hr;
-
-    if (FAILED(hr = volume_from_name(name, guid_name, root)))
-        return hr;
-    return put_volume_names(w, guid_name, root);
-}
-
-HRESULT agent_resolve_volume(struct agent_session *session, const WCHAR *name, struct agent_volume *volume)
-{
-    struct proto_guid provider = { { 0 } };
-    WCHAR root[4];
     struct proto_writer w;
     struct proto_reader r;
-    BYTE *payload = NULL;
-    HRESULT hr;
-
-    if (FAILED(hr = volume_from_name(name, volume->name, root)))
-        return hr;
-    request_begin(session, &w, PROTO_RESOLVE_VOLUME);
-    if (SUCCEEDED(hr = put_volume_names(&w, volume->name, root)))
-    {
-        proto_put_guid(&w, &provider);
-        if (SUCCEEDED(hr = agent_call(session, &w, AGENT_REQUEST_TIMEOUT_MS, &r, &payload)))
-        {
-            proto_get_guid(&r, &provider);
-            guid_from_proto(&provider, &volume->provider_id);
-            volume->supported = proto_get_u32(&r) != 0;
-        }
-    }
-    return request_end(session, &w, &r, payload, hr);
-}
-
-HRESULT agent_is_volume_supported(struct agent_session *session, const VSS_ID *provider,
-        const WCHAR *name, BOOL *supported)
-{
     struct proto_guid id;
-    struct proto_writer w;
-    struct proto_reader r;
     BYTE *payload = NULL;
+    const char *name;
     HRESULT hr;
 
     request_begin(session, &w, PROTO_RESOLVE_VOLUME);
-    if (SUCCEEDED(hr = put_volume(&w, name)))
+    if (SUCCEEDED(hr = put_volume_names(&w, guid_name, root)))
     {
         guid_to_proto(provider, &id);
         proto_put_guid(&w, &id);
         if (SUCCEEDED(hr = agent_call(session, &w, AGENT_REQUEST_TIMEOUT_MS, &r, &payload)))
         {
             proto_get_guid(&r, &id);
+            guid_from_proto(&id, chosen);
             *supported = proto_get_u32(&r) != 0;
+            name = proto_get_string(&r);
+            if (!MultiByteToWideChar(CP_UTF8, 0, name, -1, canonical, VOLUME_NAME_SIZE))
+                canonical[0] = 0;
         }
     }
     return request_end(session, &w, &r, payload, hr);
+}
+
+/* The names the agent needs for a requester's volume name; mount folders
+ * are named by the agent. */
+static HRESULT volume_names(struct agent_session *session, const WCHAR *name,
+        WCHAR guid_name[VOLUME_NAME_SIZE], WCHAR root[MAX_PATH])
+{
+    VSS_ID chosen;
+    BOOL supported;
+    HRESULT hr;
+
+    if ((hr = volume_from_name(name, guid_name, root)) != S_FALSE)
+        return hr;
+    return resolve_call(session, guid_name, root, &GUID_NULL, &chosen, &supported, guid_name);
+}
+
+HRESULT agent_resolve_volume(struct agent_session *session, const WCHAR *name, struct agent_volume *volume)
+{
+    WCHAR root[MAX_PATH];
+    HRESULT hr;
+
+    if (FAILED(hr = volume_from_name(name, volume->name, root)))
+        return hr;
+    return resolve_call(session, volume->name, root, &GUID_NULL, &volume->provider_id, &volume->supported,
+            volume->name);
+}
+
+HRESULT agent_is_volume_supported(struct agent_session *session, const VSS_ID *provider,
+        const WCHAR *name, BOOL *supported)
+{
+    WCHAR guid_name[VOLUME_NAME_SIZE], root[MAX_PATH];
+    VSS_ID chosen;
+    HRESULT hr;
+
+    if (FAILED(hr = volume_from_name(name, guid_name, root)))
+        return hr;
+    return resolve_call(session, guid_name, root, provider, &chosen, supported, guid_name);
 }
 
 /* A request whose answer is the status alone. */
@@ -590,14 +599,17 @@ HRESULT agent_begin_set(struct agent_session *session, const VSS_ID *set_id, LON
 HRESULT agent_add_volume(struct agent_session *session, const VSS_ID *set_id, const WCHAR *name,
         const VSS_ID *provider, const VSS_ID *snapshot_id)
 {
+    WCHAR guid_name[VOLUME_NAME_SIZE], root[MAX_PATH];
     struct proto_writer w;
     struct proto_guid id;
     HRESULT hr;
 
+    if (FAILED(hr = volume_names(session, name, guid_name, root)))
+        return hr;
     request_begin(session, &w, PROTO_ADD_VOLUME);
     guid_to_proto(set_id, &id);
     proto_put_guid(&w, &id);
-    if (FAILED(hr = put_volume(&w, name)))
+    if (FAILED(hr = put_volume_names(&w, guid_name, root)))
     {
         proto_writer_free(&w);
         return hr;

@@ -26,9 +26,11 @@ struct agent_session;
 #define VOLUME_NAME_SIZE 50
 
 /* volume.c: checks a requester's volume name and returns the mount
- * manager's name for it and its root ("C:\").  VSS_E_OBJECT_NOT_FOUND for
- * anything that is not a volume, a missing trailing backslash included. */
-HRESULT volume_from_name(const WCHAR *name, WCHAR guid_name[VOLUME_NAME_SIZE], WCHAR root[4]);
+ * manager's name for it and its root ("C:\\"): S_OK.  For a mount folder
+ * ("C:\\mnt\\data\\") the root is the folder and the name is left empty
+ * for the agent to give: S_FALSE.  VSS_E_OBJECT_NOT_FOUND for anything that
+ * is not a volume, a missing trailing backslash included. */
+HRESULT volume_from_name(const WCHAR *name, WCHAR guid_name[VOLUME_NAME_SIZE], WCHAR root[MAX_PATH]);
 
 /* A volume as the agent resolved it from a requester's name. */
 struct agent_volume

@@ -1376,7 +1376,7 @@ static HRESULT WINAPI backup_components_AddToSnapshotSet(IVssBackupComponentsEx4
     backup->volumes = volumes;
     if (FAILED(hr = CoCreateGuid(&id)))
         goto done;
-    if ((hr = agent_add_volume(session, &backup->set_id, resolved.name, &provider, &id)) != S_OK)
+    if ((hr = agent_add_volume(session, &backup->set_id, volume, &provider, &id)) != S_OK)
     {
         WARN("%p: the agent refused %s, hr %#lx.\n", backup, debugstr_w(resolved.name), hr);
         goto done;

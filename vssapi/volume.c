@@ -4,17 +4,25 @@
  * The one place where a requester's volume name is checked and turned into
  * what the agent needs: the mount manager's "\\?\Volume{GUID}\" name and the
  * volume's root as a DOS path.  Accepted: "C:\", "c:\" and
- * "\\?\Volume{GUID}\" of a drive, always with the trailing backslash.
+ * "\\?\Volume{GUID}\" of a drive, and mount folders ("C:\mnt\data\", a
+ * directory where another file system starts, which Wine shows as a
+ * reparse point), always with the trailing backslash.  The mount manager
+ * does not know mount folders: the agent names them.
  */
 
 #include "vssapi_private.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(vssapi);
 
-static BOOL is_drive_root(const WCHAR *name)
+static BOOL is_drive_root_prefix(const WCHAR *name)
 {
     return ((name[0] >= 'A' && name[0] <= 'Z') || (name[0] >= 'a' && name[0] <= 'z'))
-            && name[1] == ':' && name[2] == '\\' && !name[3];
+            && name[1] == ':' && name[2] == '\\';
+}
+
+static BOOL is_drive_root(const WCHAR *name)
+{
+    return is_drive_root_prefix(name) && !name[3];
 }
 
 static BOOL is_volume_guid_name(const WCHAR *name)
@@ -33,7 +41,20 @@ static BOOL drive_volume_name(WCHAR letter, WCHAR *guid_name, DWORD size)
     return GetVolumeNameForVolumeMountPointW(root, guid_name, size);
 }
 
-HRESULT volume_from_name(const WCHAR *name, WCHAR guid_name[VOLUME_NAME_SIZE], WCHAR root[4])
+static BOOL is_mount_folder(const WCHAR *name)
+{
+    size_t len = wcslen(name);
+    DWORD attributes;
+
+    if (len <= 3 || len >= MAX_PATH || !is_drive_root_prefix(name) || name[len - 1] != '\\'
+            || wcsstr(name, L"\\\\"))
+        return FALSE;
+    attributes = GetFileAttributesW(name);
+    return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY)
+            && (attributes & FILE_ATTRIBUTE_REPARSE_POINT);
+}
+
+HRESULT volume_from_name(const WCHAR *name, WCHAR guid_name[VOLUME_NAME_SIZE], WCHAR root[MAX_PATH])
 {
     WCHAR letter, found[VOLUME_NAME_SIZE];
 
@@ -66,7 +87,15 @@ HRESULT volume_from_name(const WCHAR *name, WCHAR guid_name[VOLUME_NAME_SIZE], W
         }
     }
 
-    /* Mount folders, names without the trailing backslash, shares. */
+    if (is_mount_folder(name))
+    {
+        guid_name[0] = 0;
+        lstrcpyW(root, name);
+        root[0] = towupper(root[0]);
+        return S_FALSE;
+    }
+
+    /* Names without the trailing backslash, plain directories, shares. */
     TRACE("%s is not a volume winevss knows.\n", debugstr_w(name));
     return VSS_E_OBJECT_NOT_FOUND;
 }

@@ -490,26 +490,45 @@ static void test_query_revert_status(void)
     release(backup);
 }
 
-/* The 65th volume of a set is refused; that needs 65 volumes. */
+/* The 65th volume of a set is refused.  A prefix has far fewer drives, so
+ * this uses the 65 mount folders S:\vols\v01\ .. v65\ (btrfs subvolumes)
+ * that tests/volumes.sh makes. */
 static void test_volume_limit(void)
 {
     IVssBackupComponentsEx4 *backup;
-    WCHAR volume[] = L"A:\\";
-    unsigned int count = 0;
+    WCHAR volume[MAX_PATH];
+    unsigned int i, added = 0;
     VSS_ID set_id, id;
-    HRESULT hr = S_OK;
+    HRESULT hr;
 
+    if (GetFileAttributesW(L"S:\\vols\\v65\\") == INVALID_FILE_ATTRIBUTES)
+    {
+        skip("no mount folders S:\\vols\\v01..v65 in this prefix.\n");
+        return;
+    }
     backup = create_for_backup();
     hr = IVssBackupComponentsEx4_StartSnapshotSet(backup, &set_id);
     ok(hr == S_OK, "got %#lx.\n", hr);
-    for (volume[0] = 'A'; volume[0] <= 'Z'; ++volume[0])
+    for (i = 1; i <= 64; ++i)
     {
-        if (IVssBackupComponentsEx4_AddToSnapshotSet(backup, volume, GUID_NULL, &id) == S_OK)
-            ++count;
+        swprintf(volume, MAX_PATH, L"S:\\vols\\v%02u\\", i);
+        hr = IVssBackupComponentsEx4_AddToSnapshotSet(backup, volume, GUID_NULL, &id);
+        if (hr == S_OK)
+            ++added;
+        else
+            ok(0, "AddToSnapshotSet(%s): %#lx.\n", wine_dbgstr_w(volume), hr);
     }
+    ok(added == 64, "added %u volumes.\n", added);
+    hr = IVssBackupComponentsEx4_AddToSnapshotSet(backup, (WCHAR *)L"S:\\vols\\v65\\", GUID_NULL, &id);
+    ok(hr == VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED, "the 65th volume: %#lx.\n", hr);
+    hr = IVssBackupComponentsEx4_AddToSnapshotSet(backup, (WCHAR *)L"s:\\VOLS\\v01\\", GUID_NULL, &id);
+    ok(hr == VSS_E_OBJECT_ALREADY_EXISTS || hr == VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED,
+            "a volume already in the set: %#lx.\n", hr);
+    hr = IVssBackupComponentsEx4_AddToSnapshotSet(backup, (WCHAR *)L"S:\\vols\\", GUID_NULL, &id);
+    ok(hr == VSS_E_OBJECT_NOT_FOUND || hr == VSS_E_MAXIMUM_NUMBER_OF_VOLUMES_REACHED,
+            "a plain directory: %#lx.\n", hr);
+    IVssBackupComponentsEx4_AbortBackup(backup);
     release(backup);
-    if (count < 65)
-        skip("only %u volumes in this prefix; the limit is 64.\n", count);
 }
 
 START_TEST(snapshot)

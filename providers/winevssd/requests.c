@@ -138,8 +138,24 @@ fail:
 	return status;
 }
 
+static bool is_mount_folder(const struct proto_volume *v)
+{
+	return strlen(v->root) > 3;
+}
+
+/* The volume's \\?\Volume{GUID}\ name: the mount manager's, which the client
+ * sent, for a drive; ours for a mount folder (the client cannot know it). */
+static const char *canonical_name(const struct proto_volume *v, const char *unix_root, char buf[50])
+{
+	if (!is_mount_folder(v) || !unix_root)
+		return v->name;
+	volume_folder_name(unix_root, buf);
+	return buf;
+}
+
 static void handle_resolve_volume(struct session *s, struct proto_reader *r, struct proto_writer *w)
 {
+	char name[50];
 	const struct snap_provider *backend = NULL;
 	const struct agent_provider *p;
 	struct proto_volume v;
@@ -158,11 +174,12 @@ static void handle_resolve_volume(struct session *s, struct proto_reader *r, str
 	status = volume_prepare(s->agent, &v, p, &root, &storage, &backend, &caps);
 	if (status == PROTO_E_NOT_FOUND)
 		return respond_status(w, status);
-	free(root);
-	free(storage);
 	respond_status(w, PROTO_OK);
 	proto_put_guid(w, &p->id);
 	proto_put_u32(w, status == PROTO_OK);
+	proto_put_string(w, canonical_name(&v, root, name));
+	free(root);
+	free(storage);
 }
 
 /* --- snapshot sets --- */
@@ -258,7 +275,7 @@ static void handle_add_volume(struct session *s, struct proto_reader *r, struct 
 	struct proto_guid set_id, provider_id, snapshot_id;
 	struct set_volume *vol;
 	struct proto_volume v;
-	char *root, *storage;
+	char *root, *storage, name[50];
 	unsigned int caps;
 	int status;
 
@@ -276,7 +293,9 @@ static void handle_add_volume(struct session *s, struct proto_reader *r, struct 
 
 	if ((status = volume_prepare(s->agent, &v, p, &root, &storage, &backend, &caps)))
 		return respond_status(w, status);
-	if (set_has_volume(s->set, v.name, root))
+	if (is_mount_folder(&v) && strcasecmp(v.name, canonical_name(&v, root, name)))
+		status = PROTO_E_BAD_REQUEST;
+	else if (set_has_volume(s->set, v.name, root))
 		status = PROTO_E_EXISTS;
 	else
 		status = check_volume_limit(s->agent, v.name);

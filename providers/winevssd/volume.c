@@ -4,6 +4,11 @@
  * name from a client never becomes an unchecked path, and decides where the
  * volume's snapshots are stored.
  *
+ * A volume is a drive ("X:\\") or a mount folder ("X:\\mnt\\data\\", a
+ * directory of a drive where another file system or btrfs subvolume
+ * starts).  Mount folders, which Wine's mount manager does not know, get a
+ * stable \\?\Volume{GUID}\\ name made from their directory.
+ *
  * Storage rule: snapshots never appear inside the live volume's own tree.
  * They go to $WINEPREFIX/winevss/snapshots when that is on the volume's file
  * system (btrfs and reflink need the same file system), else to
@@ -13,7 +18,10 @@
  */
 
 #include <ctype.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,15 +33,12 @@
 #include "log.h"
 #include "volume.h"
 
-int volume_resolve(struct agent *a, const char *root, char **unix_root)
+static int resolve_drive(struct agent *a, char letter, char **unix_root)
 {
 	char link[PATH_MAX], *resolved;
 	struct stat st;
 
-	/* Only drive roots for now: "X:\" exactly. */
-	if (strlen(root) != 3 || !isalpha((unsigned char)root[0]) || root[1] != ':' || root[2] != '\\')
-		return PROTO_E_NOT_FOUND;
-	snprintf(link, sizeof(link), "%s/dosdevices/%c:", a->prefix, tolower((unsigned char)root[0]));
+	snprintf(link, sizeof(link), "%s/dosdevices/%c:", a->prefix, tolower((unsigned char)letter));
 	if (!(resolved = realpath(link, NULL)))
 		return PROTO_E_NOT_FOUND;
 	if (stat(resolved, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -42,6 +47,113 @@ int volume_resolve(struct agent *a, const char *root, char **unix_root)
 	}
 	*unix_root = resolved;
 	return PROTO_OK;
+}
+
+/* Opens name in dir, never through a symbolic link; Windows names are
+ * matched case-insensitively, as Wine does, when no exact match exists.
+ * Returns the fd and the name as it is on disk. */
+static int open_component(int dir, const char *name, char *found, size_t size)
+{
+	struct dirent *e;
+	DIR *d;
+	int fd, dup_fd;
+
+	fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 || errno != ENOENT) {
+		snprintf(found, size, "%s", name);
+		return fd;
+	}
+	if ((dup_fd = dup(dir)) < 0 || !(d = fdopendir(dup_fd))) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return -1;
+	}
+	fd = -1;
+	while ((e = readdir(d)))
+		if (!strcasecmp(e->d_name, name)) {
+			fd = openat(dir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			snprintf(found, size, "%s", e->d_name);
+			break;
+		}
+	closedir(d);
+	return fd;
+}
+
+/* "X:\dir\dir\": a directory below a drive on which another file system or
+ * btrfs subvolume is mounted (a different device than its parent). */
+static int resolve_mount_folder(struct agent *a, const char *root, char **unix_root)
+{
+	char *drive = NULL, *copy, *component, *save, path[PATH_MAX], found[256];
+	struct stat parent, st;
+	int status, dir, next;
+	size_t len;
+
+	if ((status = resolve_drive(a, root[0], &drive)))
+		return status;
+	len = strlen(root);
+	if (!(copy = strndup(root + 3, len - 4))) {
+		free(drive);
+		return PROTO_E_INTERNAL;
+	}
+	snprintf(path, sizeof(path), "%s", drive);
+	dir = open(drive, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	status = dir < 0 ? PROTO_E_NOT_FOUND : PROTO_OK;
+	for (component = strtok_r(copy, "\\", &save); !status && component;
+	     component = strtok_r(NULL, "\\", &save)) {
+		if (!strcmp(component, ".") || !strcmp(component, "..") || strchr(component, '/')) {
+			status = PROTO_E_NOT_FOUND;
+			break;
+		}
+		fstat(dir, &parent);
+		next = open_component(dir, component, found, sizeof(found));
+		close(dir);
+		dir = next;
+		if (dir < 0 || strlen(path) + strlen(found) + 2 > sizeof(path)) {
+			status = PROTO_E_NOT_FOUND;
+			break;
+		}
+		strcat(path, "/");
+		strcat(path, found);
+	}
+	if (!status && (fstat(dir, &st) < 0 || st.st_dev == parent.st_dev))
+		status = PROTO_E_NOT_FOUND;   /* a plain directory is not a volume */
+	if (dir >= 0)
+		close(dir);
+	free(copy);
+	free(drive);
+	if (!status && !(*unix_root = strdup(path)))
+		status = PROTO_E_INTERNAL;
+	return status;
+}
+
+int volume_resolve(struct agent *a, const char *root, char **unix_root)
+{
+	size_t len = strlen(root);
+
+	/* "X:\" or "X:\folder\...\", always with the trailing backslash. */
+	if (len < 3 || !isalpha((unsigned char)root[0]) || root[1] != ':' || root[2] != '\\' ||
+	    root[len - 1] != '\\' || strstr(root, "\\\\"))
+		return PROTO_E_NOT_FOUND;
+	if (len == 3)
+		return resolve_drive(a, root[0], unix_root);
+	return resolve_mount_folder(a, root, unix_root);
+}
+
+void volume_folder_name(const char *unix_root, char name[50])
+{
+	uint64_t h1 = 0xcbf29ce484222325ull, h2 = 0x84222325cbf29ce4ull;
+	const char *p;
+
+	/* Mount folders have no mount manager name: make a stable one from
+	 * the directory, in the \\?\Volume{GUID}\ form requesters expect. */
+	for (p = unix_root; *p; p++) {
+		h1 = (h1 ^ (unsigned char)*p) * 0x100000001b3ull;
+		h2 = (h2 ^ (unsigned char)*p) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
+	}
+	snprintf(name, 50, "\\\\?\\Volume{%08x-%04x-%04x-%04x-%012llx}\\",
+		 (unsigned int)(h1 >> 32), (unsigned int)(h1 >> 16) & 0xffff,
+		 ((unsigned int)h1 & 0x0fff) | 0x5000, ((unsigned int)(h2 >> 48) & 0x3fff) | 0x8000,
+		 (unsigned long long)(h2 & 0xffffffffffffull));
 }
 
 static bool path_inside(const char *path, const char *dir)
