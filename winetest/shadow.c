@@ -368,16 +368,24 @@ static void test_all_or_nothing(void)
     }
     ok(!shadow_devices_exist(), "shadow copies exist before the test.\n");
 
+    /* The default context, which every version has (XP has no SetContext). */
     hr = CreateVssBackupComponentsInternal(&backup);
     ok(hr == S_OK, "got %#lx.\n", hr);
     IVssBackupComponents_InitializeForBackup(backup, NULL);
-    hr = IVssBackupComponents_SetContext(backup, VSS_CTX_FILE_SHARE_BACKUP);
-    ok(hr == S_OK, "SetContext: %#lx.\n", hr);
+    IVssBackupComponents_SetBackupState(backup, FALSE, FALSE, VSS_BT_COPY, FALSE);
+    hr = IVssBackupComponents_GatherWriterMetadata(backup, &async);
+    ok(hr == S_OK, "GatherWriterMetadata: %#lx.\n", hr);
+    if (hr == S_OK)
+        wait_async(async);
     IVssBackupComponents_StartSnapshotSet(backup, &set_id);
     hr = IVssBackupComponents_AddToSnapshotSet(backup, (WCHAR *)L"U:\\", GUID_NULL, &id);
     ok(hr == S_OK, "AddToSnapshotSet(U:): %#lx.\n", hr);
     hr = IVssBackupComponents_AddToSnapshotSet(backup, (WCHAR *)L"V:\\", GUID_NULL, &id);
     ok(hr == S_OK, "AddToSnapshotSet(V:): %#lx.\n", hr);
+    hr = IVssBackupComponents_PrepareForBackup(backup, &async);
+    ok(hr == S_OK, "PrepareForBackup: %#lx.\n", hr);
+    if (hr == S_OK)
+        ok(wait_async(async) == VSS_S_ASYNC_FINISHED, "PrepareForBackup failed.\n");
     ok(RemoveDirectoryW(L"W:\\v"), "cannot remove W:\\v, error %lu.\n", GetLastError());
 
     hr = IVssBackupComponents_DoSnapshotSet(backup, &async);
