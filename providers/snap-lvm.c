@@ -330,9 +330,15 @@ static enum snap_error lvm_delete(const char *destination)
 	return err;
 }
 
+static bool lvm_available(void)
+{
+	return !lvm_tools();
+}
+
 const struct snap_provider snap_provider_lvm_thin = {
 	.name = "lvm-thin",
 	.probe = lvm_probe,
 	.create = lvm_create,
 	.delete = lvm_delete,
+	.available = lvm_available,
 };

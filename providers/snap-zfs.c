@@ -271,9 +271,15 @@ static enum snap_error zfs_delete(const char *destination)
 	return err;
 }
 
+static bool zfs_available(void)
+{
+	return snap_exec_find("zfs") == 0;
+}
+
 const struct snap_provider snap_provider_zfs = {
 	.name = "zfs",
 	.probe = zfs_probe,
 	.create = zfs_create,
 	.delete = zfs_delete,
+	.available = zfs_available,
 };

@@ -241,3 +241,8 @@ enum snap_error snap_sweep_unfinished(const char *dir)
 	closedir(d);
 	return err;
 }
+
+bool snap_provider_available(const struct snap_provider *provider)
+{
+	return provider && (!provider->available || provider->available());
+}

@@ -234,6 +234,11 @@ struct snap_job {
  *   follows symbolic links.  Returns %SNAP_OK, %SNAP_ERROR_NOT_SNAPSHOT
  *   when the marker is missing, belongs to another provider or does not
  *   match, or another error.
+ *
+ * available():
+ *   Optional (NULL: always).  Whether this host can use the provider at
+ *   all, e.g. its command-line tools are installed; callers offer only the
+ *   providers that are available.
  */
 struct snap_provider {
 	const char *name;
@@ -243,7 +248,16 @@ struct snap_provider {
 	enum snap_error (*create)(const char *source, const char *destination,
 				  int flags, struct snap_job *job);
 	enum snap_error (*delete)(const char *destination);
+	bool (*available)(void);
 };
+
+/**
+ * snap_provider_available() - Whether this host can use a provider.
+ * @provider: A provider of this library.
+ *
+ * Return: true unless the provider's tools are missing.
+ */
+bool snap_provider_available(const struct snap_provider *provider);
 
 extern const struct snap_provider snap_provider_btrfs;
 extern const struct snap_provider snap_provider_lvm_thin;

@@ -579,12 +579,21 @@ static void test_provider_config(void)
 	client_close(&c);
 }
 
+static bool tool_exists(const char *tool)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", tool);
+	return system(cmd) == 0;
+}
+
 static void test_providers(void)
 {
 	struct proto_provider p;
 	struct proto_writer w;
 	struct client c;
-	uint32_t n;
+	bool lvm = false, zfs = false;
+	uint32_t n, i;
 
 	client_open(&c);
 	begin(&c, &w, PROTO_QUERY_PROVIDERS);
@@ -593,6 +602,16 @@ static void test_providers(void)
 	n = proto_get_u32(&c.r);
 	proto_get_provider(&c.r, &p);
 	check(n >= 4 && p.type == 1, "%u providers, the first of type %u (system)", n, p.type);
+	for (i = 1; i < n; i++) {
+		proto_get_provider(&c.r, &p);
+		if (strstr(p.name, "LVM"))
+			lvm = true;
+		if (strstr(p.name, "ZFS"))
+			zfs = true;
+	}
+	check(!proto_reader_end(&c.r), "the list decodes");
+	check(lvm == tool_exists("lvcreate"), "lvm-thin is offered only with its tools (%d)", lvm);
+	check(zfs == tool_exists("zfs"), "zfs is offered only with its tool (%d)", zfs);
 	client_close(&c);
 }
 

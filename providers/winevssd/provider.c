@@ -29,9 +29,21 @@ static const struct agent_provider providers[] = {
 	{ "zfs", BACKEND_PROVIDER_ID(5), VSS_PROV_SOFTWARE, "winevss ZFS provider", &snap_provider_zfs },
 };
 
+static bool provider_offered(const struct agent_provider *p)
+{
+	return !p->snap || snap_provider_available(p->snap);
+}
+
+/* Only the providers this host can use are offered (lvm-thin and zfs need
+ * their tools). */
 const struct agent_provider *provider_get(size_t index)
 {
-	return index < sizeof(providers) / sizeof(providers[0]) ? &providers[index] : NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(providers) / sizeof(providers[0]); i++)
+		if (provider_offered(&providers[i]) && n++ == index)
+			return &providers[i];
+	return NULL;
 }
 
 const struct agent_provider *provider_system(void)
