@@ -412,6 +412,77 @@ static void test_all_or_nothing(void)
     CreateDirectoryW(L"W:\\v", NULL);
 }
 
+/* Kills this prefix's agent as kill -9 would, with the host's pkill. */
+static BOOL kill_agent(void)
+{
+    char *(CDECL *get_unix_name)(const WCHAR *) = (void *)GetProcAddress(GetModuleHandleA("kernel32.dll"),
+            "wine_get_unix_file_name");
+    WCHAR cmdline[MAX_PATH * 2];
+    STARTUPINFOW si = { sizeof(si) };
+    PROCESS_INFORMATION pi;
+    char *unix_c, *cut;
+    BOOL ret;
+
+    if (!get_unix_name || !(unix_c = get_unix_name(L"C:\\")) || !(cut = strstr(unix_c, "/dosdevices/")))
+        return FALSE;
+    *cut = 0;
+    swprintf(cmdline, ARRAY_SIZE(cmdline), L"/usr/bin/pkill -KILL -f \"winevssd --prefix %hs\"", unix_c);
+    HeapFree(GetProcessHeap(), 0, unix_c);
+    ret = CreateProcessW(NULL, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi);
+    /* Wine runs a native program without a process handle: give it time. */
+    Sleep(500);
+    return ret;
+}
+
+/* The agent dies while a requester uses it: the requester gets a documented
+ * error promptly instead of hanging, and the next object starts a new
+ * agent. */
+static void test_agent_killed(void)
+{
+    IVssBackupComponents *backup;
+    IVssAsync *async;
+    VSS_ID set_id, id;
+    BOOL supported = FALSE;
+    DWORD start;
+    HRESULT hr;
+
+    if (GetFileAttributesW(L"Z:\\usr\\bin\\pkill") == INVALID_FILE_ATTRIBUTES)
+    {
+        skip("no pkill on the host.\n");
+        return;
+    }
+    hr = CreateVssBackupComponentsInternal(&backup);
+    ok(hr == S_OK, "got %#lx.\n", hr);
+    IVssBackupComponents_InitializeForBackup(backup, NULL);
+    IVssBackupComponents_SetBackupState(backup, FALSE, FALSE, VSS_BT_COPY, FALSE);
+    hr = IVssBackupComponents_GatherWriterMetadata(backup, &async);
+    if (hr == S_OK)
+        wait_async(async);
+    IVssBackupComponents_StartSnapshotSet(backup, &set_id);
+    hr = IVssBackupComponents_AddToSnapshotSet(backup, (WCHAR *)L"U:\\", GUID_NULL, &id);
+    ok(hr == S_OK, "AddToSnapshotSet: %#lx.\n", hr);
+    hr = IVssBackupComponents_PrepareForBackup(backup, &async);
+    if (hr == S_OK)
+        wait_async(async);
+
+    ok(kill_agent(), "cannot run pkill.\n");
+    start = GetTickCount();
+    hr = IVssBackupComponents_DoSnapshotSet(backup, &async);
+    if (hr == S_OK)
+        hr = wait_async(async);
+    ok(hr == VSS_E_UNEXPECTED || hr == E_UNEXPECTED, "DoSnapshotSet without an agent: %#lx.\n", hr);
+    ok(GetTickCount() - start < 15000, "the failure took %lu ms.\n", GetTickCount() - start);
+    IVssBackupComponents_AbortBackup(backup);
+    IVssBackupComponents_Release(backup);
+    ok(!shadow_devices_exist(), "a shadow copy was left behind.\n");
+
+    hr = CreateVssBackupComponentsInternal(&backup);
+    IVssBackupComponents_InitializeForBackup(backup, NULL);
+    hr = IVssBackupComponents_IsVolumeSupported(backup, GUID_NULL, (WCHAR *)L"U:\\", &supported);
+    ok(hr == S_OK && supported, "a new agent answers: %#lx, %d.\n", hr, supported);
+    IVssBackupComponents_Release(backup);
+}
+
 static void child_main(const char *root_a, const char *file_a)
 {
     IVssBackupComponents *backup;
@@ -461,5 +532,6 @@ START_TEST(shadow)
     test_provider_drive(L"U:\\", "copy");
     test_killed_requester(L"U:\\");
     test_all_or_nothing();
+    test_agent_killed();
     CoUninitialize();
 }
