@@ -22,7 +22,6 @@ BOOL components_is_valid_type(VSS_COMPONENT_TYPE type)
 HRESULT WINAPI backup_components_SetBackupSucceeded(IVssBackupComponentsEx4 *iface, VSS_ID instance,
         VSS_ID writer, VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, boolean succeeded)
 {
-
     TRACE("%p, %s, %s, %d, %s, %s, %d.\n", iface, debugstr_guid(&instance), debugstr_guid(&writer), type,
             debugstr_w(logical_path), debugstr_w(name), succeeded);
 
@@ -36,7 +35,6 @@ HRESULT WINAPI backup_components_SetBackupSucceeded(IVssBackupComponentsEx4 *ifa
 HRESULT WINAPI backup_components_SetBackupOptions(IVssBackupComponentsEx4 *iface, VSS_ID writer,
         VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, LPCWSTR options)
 {
-
     TRACE("%p, %s, %d, %s, %s, %s.\n", iface, debugstr_guid(&writer), type, debugstr_w(logical_path),
             debugstr_w(name), debugstr_w(options));
 
@@ -49,7 +47,6 @@ HRESULT WINAPI backup_components_SetBackupOptions(IVssBackupComponentsEx4 *iface
 HRESULT WINAPI backup_components_SetSelectedForRestore(IVssBackupComponentsEx4 *iface, VSS_ID writer,
         VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, boolean selected)
 {
-
     TRACE("%p, %s, %d, %s, %s, %d.\n", iface, debugstr_guid(&writer), type, debugstr_w(logical_path),
             debugstr_w(name), selected);
 
@@ -62,7 +59,6 @@ HRESULT WINAPI backup_components_SetSelectedForRestore(IVssBackupComponentsEx4 *
 HRESULT WINAPI backup_components_SetRestoreOptions(IVssBackupComponentsEx4 *iface, VSS_ID writer,
         VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, LPCWSTR options)
 {
-
     TRACE("%p, %s, %d, %s, %s, %s.\n", iface, debugstr_guid(&writer), type, debugstr_w(logical_path),
             debugstr_w(name), debugstr_w(options));
 
@@ -75,7 +71,6 @@ HRESULT WINAPI backup_components_SetRestoreOptions(IVssBackupComponentsEx4 *ifac
 HRESULT WINAPI backup_components_SetAdditionalRestores(IVssBackupComponentsEx4 *iface, VSS_ID writer,
         VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, boolean additional)
 {
-
     TRACE("%p, %s, %d, %s, %s, %d.\n", iface, debugstr_guid(&writer), type, debugstr_w(logical_path),
             debugstr_w(name), additional);
 
@@ -88,7 +83,6 @@ HRESULT WINAPI backup_components_SetAdditionalRestores(IVssBackupComponentsEx4 *
 HRESULT WINAPI backup_components_SetPreviousBackupStamp(IVssBackupComponentsEx4 *iface, VSS_ID writer,
         VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, LPCWSTR stamp)
 {
-
     TRACE("%p, %s, %d, %s, %s, %s.\n", iface, debugstr_guid(&writer), type, debugstr_w(logical_path),
             debugstr_w(name), debugstr_w(stamp));
 
@@ -102,7 +96,6 @@ HRESULT WINAPI backup_components_AddAlternativeLocationMapping(IVssBackupCompone
         VSS_ID writer, VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, LPCWSTR path,
         LPCWSTR filespec, boolean recursive, LPCWSTR destination)
 {
-
     TRACE("%p, %s, %d, %s, %s, %s, %s, %d, %s.\n", iface, debugstr_guid(&writer), type,
             debugstr_w(logical_path), debugstr_w(name), debugstr_w(path), debugstr_w(filespec), recursive,
             debugstr_w(destination));
@@ -116,7 +109,6 @@ HRESULT WINAPI backup_components_AddRestoreSubcomponent(IVssBackupComponentsEx4 
         VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, LPCWSTR sub_logical_path,
         LPCWSTR sub_name, boolean repair)
 {
-
     TRACE("%p, %s, %d, %s, %s, %s, %s, %d.\n", iface, debugstr_guid(&writer), type, debugstr_w(logical_path),
             debugstr_w(name), debugstr_w(sub_logical_path), debugstr_w(sub_name), repair);
 
@@ -130,7 +122,6 @@ HRESULT WINAPI backup_components_AddRestoreSubcomponent(IVssBackupComponentsEx4 
 HRESULT WINAPI backup_components_SetFileRestoreStatus(IVssBackupComponentsEx4 *iface, VSS_ID writer,
         VSS_COMPONENT_TYPE type, LPCWSTR logical_path, LPCWSTR name, VSS_FILE_RESTORE_STATUS status)
 {
-
     TRACE("%p, %s, %d, %s, %s, %d.\n", iface, debugstr_guid(&writer), type, debugstr_w(logical_path),
             debugstr_w(name), status);
 
