@@ -2,6 +2,8 @@
  * vssapi.dll: module entry points and the exported requester functions.
  */
 
+#include <stdlib.h>
+
 #include "vssapi_private.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(vssapi);
@@ -78,15 +80,58 @@ void WINAPI VssFreeSnapshotPropertiesInternal(VSS_SNAPSHOT_PROP *prop)
     prop->m_pwszExposedPath = NULL;
 }
 
+/* The codes IsVolumeSnapshotted's page lists; anything else is unexpected. */
+static HRESULT documented_is_volume_snapshotted(HRESULT hr)
+{
+    switch (hr)
+    {
+    case E_ACCESSDENIED:
+    case E_OUTOFMEMORY:
+    case VSS_E_PROVIDER_VETO:
+    case VSS_E_OBJECT_NOT_FOUND:
+    case VSS_E_UNEXPECTED_PROVIDER_ERROR:
+        return hr;
+    default:
+        return VSS_E_UNEXPECTED;
+    }
+}
+
 /* Also exported as IsVolumeSnapshotted. */
 HRESULT WINAPI IsVolumeSnapshottedInternal(VSS_PWSZ volume, BOOL *present, LONG *capability)
 {
+    struct agent_session *session;
+    struct agent_volume resolved;
+    VSS_SNAPSHOT_PROP *props = NULL;
+    ULONG count = 0, i;
+    HRESULT hr;
+
     TRACE("%s, %p, %p.\n", debugstr_w(volume), present, capability);
 
     if (!volume || !present || !capability)
         return E_INVALIDARG;
-    FIXME("not implemented: needs the snapshot agent.\n");
-    return E_NOTIMPL;
+    if ((hr = policy_check_caller()) != S_OK)
+        return hr;
+    *present = FALSE;
+    /* winevss's snapshots never disable defragmentation or indexing. */
+    *capability = 0;
+
+    if (FAILED(hr = agent_session_open(&session)))
+        return policy_result(hr);
+    if (SUCCEEDED(hr = agent_resolve_volume(session, volume, &resolved)))
+        hr = agent_query_snapshots(session, VSS_CTX_ALL, &props, &count);
+    agent_session_close(session);
+    if (FAILED(hr))
+        return policy_result(documented_is_volume_snapshotted(hr));
+
+    for (i = 0; i < count; ++i)
+    {
+        if (!wcsicmp(props[i].m_pwszOriginalVolumeName, resolved.name))
+            *present = TRUE;
+        VssFreeSnapshotPropertiesInternal(&props[i]);
+    }
+    free(props);
+    TRACE("%s: snapshots %s.\n", debugstr_w(volume), *present ? "present" : "absent");
+    return S_OK;
 }
 
 /* Also exported as ShouldBlockRevert. */

@@ -153,8 +153,19 @@ static void test_unimplemented_functions(void)
 
     hr = is_volume_snapshotted(NULL, &present, &capability);
     ok(hr == E_INVALIDARG, "got %#lx.\n", hr);
-    hr = is_volume_snapshotted(volume, &present, &capability);
-    ok(hr == E_NOTIMPL, "got %#lx.\n", hr);
+    hr = is_volume_snapshotted((WCHAR *)L"C:", &present, &capability);
+    ok(hr == VSS_E_OBJECT_NOT_FOUND, "no trailing backslash: got %#lx.\n", hr);
+    if (GetEnvironmentVariableA("WINEVSS_AGENT", NULL, 0))
+    {
+        present = TRUE;
+        capability = -1;
+        hr = is_volume_snapshotted(volume, &present, &capability);
+        ok(hr == S_OK, "got %#lx.\n", hr);
+        ok(!present, "C: has snapshots.\n");
+        ok(!capability, "capability %#lx.\n", capability);
+    }
+    else
+        skip("winevssd is not available.\n");
 
     hr = should_block_revert(NULL, &block);
     ok(hr == E_INVALIDARG, "got %#lx.\n", hr);

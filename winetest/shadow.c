@@ -171,6 +171,18 @@ static void check_snapshot_content(const WCHAR *device, const WCHAR *root)
         CloseHandle(file);
 }
 
+static BOOL volume_snapshotted(const WCHAR *root)
+{
+    BOOL present = FALSE;
+    LONG capability = -1;
+    HRESULT hr;
+
+    hr = IsVolumeSnapshottedInternal((WCHAR *)root, &present, &capability);
+    ok(hr == S_OK, "IsVolumeSnapshotted(%s): %#lx.\n", wine_dbgstr_w(root), hr);
+    ok(!capability, "capability %#lx.\n", capability);
+    return present;
+}
+
 static BOOL device_exists(const WCHAR *device)
 {
     WCHAR path[MAX_PATH];
@@ -274,6 +286,7 @@ static void test_provider_drive(const WCHAR *root, const char *provider)
     lstrcpyW(device, prop.m_pwszSnapshotDeviceObject);
     VssFreeSnapshotPropertiesInternal(&prop);
     trace("%s: snapshot device %s.\n", provider, wine_dbgstr_w(device));
+    ok(volume_snapshotted(root), "IsVolumeSnapshotted says no snapshot.\n");
 
     change_files(root);
     check_snapshot_content(device, root);
@@ -289,6 +302,7 @@ static void test_provider_drive(const WCHAR *root, const char *provider)
     for (i = 0; i < 100 && device_exists(device); ++i)
         Sleep(10);
     ok(!device_exists(device), "%s still exists after Release.\n", wine_dbgstr_w(device));
+    ok(!volume_snapshotted(root), "IsVolumeSnapshotted still says snapshotted.\n");
     winetest_pop_context();
 }
 
