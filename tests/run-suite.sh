@@ -168,6 +168,7 @@ export WINEPREFIX
 run_shell_test harness sh tests/harness/test-harness.sh "$BUILD"
 unset WINEPREFIX
 conformance_tests
+run_shell_test tools sh tests/test-tools.sh "$BUILD"
 
 awk '{ p += $1; f += $2; s += $3; t += $4 }
      END {

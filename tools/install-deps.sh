@@ -7,7 +7,7 @@
 set -eu
 
 PACKAGES="make gcc mingw-w64 wine wine64 wine64-tools libwine-dev \
-btrfs-progs libbtrfsutil-dev xfsprogs libsqlite3-dev"
+btrfs-progs libbtrfsutil-dev xfsprogs libsqlite3-dev sqlite3"
 
 missing=
 for p in $PACKAGES; do
