@@ -918,7 +918,25 @@ static void test_write_hold(void)
 	check(process_state(fake) != 'T', "the program runs again (state %c)", process_state(fake));
 	check(begin_set(&c, &snap, VSS_CTX_BACKUP) == PROTO_OK, "the creation lock was released");
 	client_close(&c);
+
+	/* The agent dies while it holds the prefix: its guardian lets the
+	 * programs run again. */
 	stop_agent(SIGTERM);
+	crash_at = "intent";
+	start_agent();
+	crash_at = NULL;
+	client_open(&c);
+	make_guid(&set, 64);
+	make_guid(&snap, 65);
+	begin_set(&c, &set, VSS_CTX_BACKUP);
+	add_volume(&c, &set, "E:\\", &snap);
+	check(commit_set(&c, &set) == -1, "the agent dies during a held commit");
+	client_close(&c);
+	waitpid(agent_pid, NULL, 0);
+	agent_pid = 0;
+	for (int i = 0; i < 100 && process_state(fake) == 'T'; i++)
+		usleep(10000);
+	check(process_state(fake) != 'T', "the program runs again within 1 s (state %c)", process_state(fake));
 	start_agent();
 
 	kill(fake, SIGKILL);

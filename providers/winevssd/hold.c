@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hold.h"
@@ -82,6 +84,52 @@ static int hold_add(struct hold *h, pid_t pid)
 	return 0;
 }
 
+/* The guardian: resumes every pid it was told about once the pipe closes. */
+static void guardian_main(int fd)
+{
+	pid_t pids[4096];
+	size_t count = 0, i;
+	ssize_t got;
+	pid_t pid;
+
+	while ((got = read(fd, &pid, sizeof(pid))) == sizeof(pid) || (got < 0 && errno == EINTR))
+		if (got == sizeof(pid) && count < sizeof(pids) / sizeof(pids[0]))
+			pids[count++] = pid;
+	for (i = 0; i < count; i++)
+		kill(pids[i], SIGCONT);
+	_exit(0);
+}
+
+static int guardian_start(struct hold *h)
+{
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	if ((h->guardian = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -errno;
+	}
+	if (!h->guardian) {
+		close(fds[1]);
+		guardian_main(fds[0]);
+	}
+	close(fds[0]);
+	h->guardian_fd = fds[1];
+	return 0;
+}
+
+static void guardian_stop(struct hold *h)
+{
+	if (h->guardian_fd >= 0)
+		close(h->guardian_fd);
+	if (h->guardian > 0)
+		waitpid(h->guardian, NULL, 0);
+	h->guardian_fd = -1;
+	h->guardian = 0;
+}
+
 int hold_begin(const char *prefix, pid_t keep, struct hold *h)
 {
 	struct dirent *e;
@@ -92,8 +140,14 @@ int hold_begin(const char *prefix, pid_t keep, struct hold *h)
 
 	h->pids = NULL;
 	h->count = 0;
-	if (!(d = opendir("/proc")))
+	h->guardian_fd = -1;
+	h->guardian = 0;
+	if ((r = guardian_start(h)))
+		return r;
+	if (!(d = opendir("/proc"))) {
+		guardian_stop(h);
 		return -errno;
+	}
 	while ((e = readdir(d)) && !r) {
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
@@ -102,7 +156,9 @@ int hold_begin(const char *prefix, pid_t keep, struct hold *h)
 			continue;
 		if (!(theirs = process_prefix(pid)))
 			continue;
-		if (!strcmp(theirs, prefix) && !kill(pid, SIGSTOP))
+		/* The guardian learns the pid before it is stopped. */
+		if (!strcmp(theirs, prefix) && write(h->guardian_fd, &pid, sizeof(pid)) == sizeof(pid) &&
+		    !kill(pid, SIGSTOP))
 			r = hold_add(h, pid);
 		free(theirs);
 	}
@@ -120,6 +176,7 @@ void hold_end(struct hold *h)
 
 	for (i = 0; i < h->count; i++)
 		kill(h->pids[i], SIGCONT);
+	guardian_stop(h);
 	free(h->pids);
 	h->pids = NULL;
 	h->count = 0;

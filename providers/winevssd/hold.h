@@ -13,6 +13,11 @@
  *
  * The prefix's processes are the Wine loaders whose WINEPREFIX (or, without
  * one, $HOME/.wine) is the agent's prefix.
+ *
+ * Should the agent die during a hold, a small guardian process forked at
+ * its start resumes every held process: it learns each pid through a pipe
+ * before the process is stopped, and resumes them all when the pipe closes,
+ * which happens when the hold ends and when the agent dies alike.
  */
 
 #ifndef WINEVSSD_HOLD_H
@@ -24,6 +29,8 @@
 struct hold {
 	pid_t *pids;
 	size_t count;
+	int guardian_fd;               /* write end of the guardian's pipe, or -1 */
+	pid_t guardian;
 };
 
 /* Stops every Wine process of the prefix but `keep`.  Returns 0 or a
