@@ -9,7 +9,9 @@
 #                                     U: plain directory (copy); a drive whose
 #                                     file system is missing is left out;
 #                                     V: a directory W:\v that a test removes
-#                                     to make a commit fail
+#                                     to make a commit fail; X: 5 MiB on its
+#                                     own 8 MiB tmpfs, so its copy snapshot
+#                                     runs out of space
 #   tests/volumes.sh teardown BUILD   unmount and detach
 #
 # Drives must exist before the prefix's wineserver starts, so that the mount
@@ -68,6 +70,17 @@ drives)
     fi
     mkdir -p "$base/plain/$id"
     ln -sfn "$base/plain/$id" "$dosdevices/u:"
+    # X: holds 5 MiB on its own 8 MiB file system: its snapshot, which
+    # must be stored there too, cannot fit (root only).
+    full=$base/full-$id
+    if [ "$(id -u)" = 0 ] && { mountpoint -q "$full" 2>/dev/null || \
+            { mkdir -p "$full" && mount -t tmpfs -o size=8m tmpfs "$full"; }; }; then
+        mkdir -p "$full/x"
+        [ -f "$full/x/big" ] || head -c 5242880 /dev/zero > "$full/x/big"
+        ln -sfn "$full/x" "$dosdevices/x:"
+    else
+        rm -f "$dosdevices/x:"
+    fi
     mkdir -p "$base/vanish/$id/v"
     ln -sfn "$base/vanish/$id" "$dosdevices/w:"
     ln -sfn "$base/vanish/$id/v" "$dosdevices/v:"
@@ -79,6 +92,10 @@ teardown)
         fi
         rm -f "$base/$name.img"
     done
+    for full in "$base"/full-*; do
+        mountpoint -q "$full" 2>/dev/null && { umount "$full" || umount -l "$full"; }
+    done
+    true
     ;;
 *)
     echo "usage: volumes.sh setup|drives|teardown BUILD [PREFIX]" >&2

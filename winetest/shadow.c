@@ -4,7 +4,8 @@
  * device path, as backup programs do on Windows.
  *
  * The test runner gives the prefix one drive per provider (tests/volumes.sh):
- * S: a btrfs subvolume, T: XFS with reflink, U: a plain directory (copy).
+ * S: a btrfs subvolume, T: XFS with reflink, U: a plain directory (copy);
+ * V:/W: and X: serve the failure tests.
  * Drives that are missing are skipped, and so is everything when winevssd
  * cannot be reached.
  */
@@ -426,6 +427,45 @@ static void test_all_or_nothing(void)
     CreateDirectoryW(L"W:\\v", NULL);
 }
 
+/* A snapshot that does not fit where it must be stored fails with
+ * VSS_E_INSUFFICIENT_STORAGE through the status, and leaves nothing. */
+static void test_no_space(void)
+{
+    IVssBackupComponents *backup;
+    IVssAsync *async;
+    VSS_ID set_id, id;
+    HRESULT hr;
+
+    if (GetDriveTypeW(L"X:\\") <= DRIVE_NO_ROOT_DIR)
+    {
+        skip("no X: test drive.\n");
+        return;
+    }
+    hr = CreateVssBackupComponentsInternal(&backup);
+    ok(hr == S_OK, "got %#lx.\n", hr);
+    IVssBackupComponents_InitializeForBackup(backup, NULL);
+    IVssBackupComponents_SetBackupState(backup, FALSE, FALSE, VSS_BT_COPY, FALSE);
+    hr = IVssBackupComponents_GatherWriterMetadata(backup, &async);
+    if (hr == S_OK)
+        wait_async(async);
+    IVssBackupComponents_StartSnapshotSet(backup, &set_id);
+    hr = IVssBackupComponents_AddToSnapshotSet(backup, (WCHAR *)L"X:\\", GUID_NULL, &id);
+    ok(hr == S_OK, "AddToSnapshotSet(X:): %#lx.\n", hr);
+    hr = IVssBackupComponents_PrepareForBackup(backup, &async);
+    if (hr == S_OK)
+        wait_async(async);
+    hr = IVssBackupComponents_DoSnapshotSet(backup, &async);
+    ok(hr == S_OK, "DoSnapshotSet: %#lx.\n", hr);
+    if (hr == S_OK)
+    {
+        hr = wait_async(async);
+        ok(hr == VSS_E_INSUFFICIENT_STORAGE, "DoSnapshotSet finished with %#lx.\n", hr);
+    }
+    ok(!shadow_devices_exist(), "a shadow copy was left behind.\n");
+    IVssBackupComponents_AbortBackup(backup);
+    IVssBackupComponents_Release(backup);
+}
+
 /* Kills this prefix's agent as kill -9 would, with the host's pkill. */
 static BOOL kill_agent(void)
 {
@@ -546,6 +586,7 @@ START_TEST(shadow)
     test_provider_drive(L"U:\\", "copy");
     test_killed_requester(L"U:\\");
     test_all_or_nothing();
+    test_no_space();
     test_agent_killed();
     CoUninitialize();
 }
