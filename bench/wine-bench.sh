@@ -53,7 +53,7 @@ export WINEVSS_AGENT="$top/$build/native/winevssd/winevssd"
 
 ours=$(wine "$exe" snapshot 'S:\' "$runs" | sed -n 's/^dosnapshotset_ms //p' | tr -d '\r')
 theirs=$("$raw" "$mnt/vol" "$mnt/raw" "$runs")
-rates=$(wine "$exe" read 'S:\' read 3 | tr -d '\r')
+rates=$(wine "$exe" read 'S:\' read 7 | tr -d '\r')
 live=$(echo "$rates" | sed -n 's/^live_mb_per_s //p')
 shadow=$(echo "$rates" | sed -n 's/^globalroot_mb_per_s //p')
 
