@@ -53,6 +53,9 @@ export WINEVSS_AGENT="$top/$build/native/winevssd/winevssd"
 
 ours=$(wine "$exe" snapshot 'S:\' "$runs" | sed -n 's/^dosnapshotset_ms //p' | tr -d '\r')
 theirs=$("$raw" "$mnt/vol" "$mnt/raw" "$runs")
+# Let btrfs finish cleaning the deleted snapshots before reads are timed.
+btrfs subvolume sync "$mnt" >/dev/null 2>&1 || true
+sync
 rates=$(wine "$exe" read 'S:\' read 7 | tr -d '\r')
 live=$(echo "$rates" | sed -n 's/^live_mb_per_s //p')
 shadow=$(echo "$rates" | sed -n 's/^globalroot_mb_per_s //p')
