@@ -63,3 +63,25 @@ demo: deps
 	@BUILD=$(BUILD) sh tools/demo.sh
 
 -include bench/rules.mk
+
+# Host installation.  The files keep the layout of $(BUILD) below
+# $(PREFIX)/lib/winevss, which `winevss` reads; the agent is also linked at
+# $(PREFIX)/lib/winevss/winevssd, where vssapi.dll looks when no AgentPath
+# is recorded in the prefix (with PREFIX=/usr/local or /usr).
+PREFIX  ?= /usr/local
+DESTDIR ?=
+WINEVSS_LIBDIR := $(PREFIX)/lib/winevss
+INSTALL_FILES := x86_64/vssapi.dll i686/vssapi.dll x86_64/tools/vssadmin.exe i686/tools/vssadmin.exe
+
+.PHONY: install uninstall
+install: all
+	for f in $(INSTALL_FILES); do install -D -m 644 $(BUILD)/$$f $(DESTDIR)$(WINEVSS_LIBDIR)/$$f; done
+	install -D -m 755 $(BUILD)/native/winevssd/winevssd $(DESTDIR)$(WINEVSS_LIBDIR)/native/winevssd/winevssd
+	ln -sfn native/winevssd/winevssd $(DESTDIR)$(WINEVSS_LIBDIR)/winevssd
+	install -d $(DESTDIR)$(PREFIX)/bin
+	sed 's|^build=$${BUILD:-build}$$|build=$${BUILD:-$(WINEVSS_LIBDIR)}|' tools/winevss > $(DESTDIR)$(PREFIX)/bin/winevss
+	chmod 755 $(DESTDIR)$(PREFIX)/bin/winevss
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/winevss
+	rm -rf $(DESTDIR)$(WINEVSS_LIBDIR)
