@@ -112,8 +112,12 @@ static int guardian_start(struct hold *h)
 		return -errno;
 	}
 	if (!h->guardian) {
-		close(fds[1]);
-		guardian_main(fds[0]);
+		/* Nothing but the pipe: an inherited agent.lock would keep a
+		 * restarted agent out while the guardian finishes. */
+		if (dup2(fds[0], 3) < 0)
+			_exit(1);
+		close_range(4, ~0U, 0);
+		guardian_main(3);
 	}
 	close(fds[0]);
 	h->guardian_fd = fds[1];
