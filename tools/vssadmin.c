@@ -13,6 +13,10 @@
  * accepts on workstations and servers alike, so the snapshot outlives
  * vssadmin.
  *
+ * A create that takes more than a second shows "Creating shadow copy...
+ * N s" on stderr (redrawn in place on a console, a line every few seconds
+ * otherwise); stdout keeps Windows' layout.
+ *
  * Exit status: 0 success, 1 invalid command or option, 2 the operation
  * failed (the message for its HRESULT is printed), 3 a deletion was not
  * confirmed.
@@ -257,13 +261,87 @@ fail:
     return hr;
 }
 
-static HRESULT wait_async(IVssAsync *async)
+/* Polling intervals: short at first so that a quick snapshot costs no
+ * visible delay, ~250 ms once it is clearly slow. */
+#define POLL_FIRST_MS     50
+#define POLL_MS           250
+/* The progress line appears only after this long, so that a quick create
+ * prints nothing extra. */
+#define PROGRESS_AFTER_MS 1000
+/* Without a console, one line every this many milliseconds (a log file
+ * should not fill up with \r updates). */
+#define PROGRESS_LINE_MS  3000
+
+/* Whether stderr is a console or a terminal, where a line can be redrawn
+ * in place with \r.  Under Wine a Unix tty shows up as a character device. */
+static BOOL stderr_is_console(void)
 {
+    HANDLE handle = GetStdHandle(STD_ERROR_HANDLE);
+    DWORD mode;
+
+    if (!handle || handle == INVALID_HANDLE_VALUE)
+        return FALSE;
+    return GetConsoleMode(handle, &mode) || GetFileType(handle) == FILE_TYPE_CHAR;
+}
+
+struct progress
+{
+    const char *what;
+    DWORD start, last;       /* ticks: start, last line printed */
+    DWORD seconds;           /* the count last printed */
+    BOOL console, shown;
+};
+
+static void progress_update(struct progress *progress)
+{
+    DWORD now = GetTickCount(), elapsed = now - progress->start;
+
+    if (elapsed < PROGRESS_AFTER_MS)
+        return;
+    if (progress->console)
+    {
+        /* Redrawn only when the count changes: a console gets no flicker. */
+        if (progress->shown && progress->seconds == elapsed / 1000)
+            return;
+        fprintf(stderr, "\r%s... %lu s", progress->what, elapsed / 1000);
+    }
+    else if (!progress->shown || now - progress->last >= PROGRESS_LINE_MS)
+        fprintf(stderr, "%s... %lu s\n", progress->what, elapsed / 1000);
+    else
+        return;
+    fflush(stderr);
+    progress->last = now;
+    progress->seconds = elapsed / 1000;
+    progress->shown = TRUE;
+}
+
+/* Ends the line redrawn in place, so that later output starts on its own. */
+static void progress_end(struct progress *progress)
+{
+    if (progress->shown && progress->console)
+    {
+        fprintf(stderr, "\n");
+        fflush(stderr);
+    }
+}
+
+/* Polls @async until it is done, showing progress on stderr when it takes
+ * more than a moment.  QueryStatus rather than Wait: it never blocks, and
+ * every version's IVssAsync has it (Wait's timeout does not work on XP and
+ * Server 2003). */
+static HRESULT wait_async_progress(IVssAsync *async, const char *what)
+{
+    struct progress progress = {what, GetTickCount(), 0, 0, stderr_is_console(), FALSE};
     HRESULT hr, status = E_FAIL;
 
-    hr = IVssAsync_Wait(async, INFINITE);
-    if (SUCCEEDED(hr))
-        hr = IVssAsync_QueryStatus(async, &status, NULL);
+    for (;;)
+    {
+        if (FAILED(hr = IVssAsync_QueryStatus(async, &status, NULL)) || status != VSS_S_ASYNC_PENDING)
+            break;
+        progress_update(&progress);
+        Sleep(GetTickCount() - progress.start < PROGRESS_AFTER_MS ? POLL_FIRST_MS : POLL_MS);
+    }
+    progress_end(&progress);
     IVssAsync_Release(async);
     if (FAILED(hr))
         return hr;
@@ -613,7 +691,7 @@ static HRESULT create_once(const WCHAR *root, VSS_SNAPSHOT_PROP *prop)
         goto done;
     if (FAILED(hr = IVssBackupComponents_DoSnapshotSet(backup, &async)))
         goto done;
-    if (FAILED(hr = wait_async(async)))
+    if (FAILED(hr = wait_async_progress(async, "Creating shadow copy")))
         goto done;
     hr = IVssBackupComponents_GetSnapshotProperties(backup, snapshot_id, prop);
 
