@@ -166,6 +166,17 @@ void proto_put_volume(struct proto_writer *w, const struct proto_volume *v)
     proto_put_string(w, v->root);
 }
 
+void proto_put_import(struct proto_writer *w, const struct proto_import *i)
+{
+    proto_put_guid(w, &i->id);
+    proto_put_guid(w, &i->provider_id);
+    proto_put_u32(w, i->attributes);
+    proto_put_u64(w, i->created);
+    proto_put_string(w, i->original_volume);
+    proto_put_string(w, i->originating_machine);
+    proto_put_string(w, i->locator);
+}
+
 int proto_header_parse(const uint8_t raw[PROTO_HEADER_SIZE], struct proto_header *h)
 {
     h->magic = (uint32_t)get_le(raw, 4);
@@ -318,6 +329,17 @@ void proto_get_volume(struct proto_reader *r, struct proto_volume *v)
     v->root = proto_get_string(r);
 }
 
+void proto_get_import(struct proto_reader *r, struct proto_import *i)
+{
+    proto_get_guid(r, &i->id);
+    proto_get_guid(r, &i->provider_id);
+    i->attributes = proto_get_u32(r);
+    i->created = proto_get_u64(r);
+    i->original_volume = proto_get_string(r);
+    i->originating_machine = proto_get_string(r);
+    i->locator = proto_get_string(r);
+}
+
 int proto_reader_end(struct proto_reader *r)
 {
     return (r->failed || r->offset != r->size) ? -1 : 0;
@@ -331,6 +353,8 @@ const char *proto_status_name(enum proto_status status)
         "maximum number of volumes", "maximum number of snapshots", "volume not supported",
         "volume not supported by provider", "provider not registered", "no space",
         "provider veto", "provider failed", "hold timeout", "internal error",
+        "bad exposure target", "volume in use", "revert in progress", "cannot revert",
+        "unsupported context",
     };
 
     return (unsigned int)status < PROTO_STATUS_COUNT ? names[status] : "unknown status";
@@ -342,6 +366,8 @@ const char *proto_type_name(enum proto_type type)
     {
         "(none)", "hello", "resolve-volume", "begin-set", "add-volume", "commit-set", "abort-set",
         "get-snapshot", "query-snapshots", "query-providers", "delete-snapshots",
+        "expose-snapshot", "unexpose-snapshot", "get-locator", "import-snapshots", "break-set",
+        "revert", "revert-status",
     };
 
     return (unsigned int)type < PROTO_TYPE_COUNT ? names[type] : "unknown type";

@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #define PROTO_MAGIC         0x53535657u   /* "WVSS" */
-#define PROTO_VERSION       1
+#define PROTO_VERSION       2
 #define PROTO_HEADER_SIZE   16
 #define PROTO_MAX_PAYLOAD   (4u << 20)
 #define PROTO_MAX_STRING    4096          /* bytes of UTF-8 */
@@ -50,6 +50,15 @@ enum proto_type
     PROTO_QUERY_SNAPSHOTS,      /* u32 context -> u32 n, snapshot[n] */
     PROTO_QUERY_PROVIDERS,      /* -> u32 n, provider[n] */
     PROTO_DELETE_SNAPSHOTS,     /* guid id, u32 object type, u32 context, u32 force -> u32 deleted, guid failed */
+    /* Version 2: persistent snapshots beyond one backup. */
+    PROTO_EXPOSE_SNAPSHOT,      /* guid snapshot, u32 context, string target ("X:" or a DOS folder "X:\\dir")
+                                   -> string exposed name, string host directory of the snapshot */
+    PROTO_UNEXPOSE_SNAPSHOT,    /* guid snapshot, u32 context -> string exposed name it had */
+    PROTO_GET_LOCATOR,          /* guid snapshot, u32 context -> string locator (transportable snapshots) */
+    PROTO_IMPORT_SNAPSHOTS,     /* guid set, u32 context, u32 n, import[n] -> u32 imported */
+    PROTO_BREAK_SET,            /* guid set, u32 context, u32 flags -> u32 broken */
+    PROTO_REVERT,               /* guid snapshot, u32 force -> */
+    PROTO_REVERT_STATUS,        /* volume -> u32 revert in progress */
     PROTO_TYPE_COUNT
 };
 
@@ -73,6 +82,12 @@ enum proto_status
     PROTO_E_PROVIDER_FAILED,        /* the provider failed unexpectedly */
     PROTO_E_HOLD_TIMEOUT,           /* the set could not be taken within the hold window */
     PROTO_E_INTERNAL,               /* the agent itself failed */
+    /* Version 2. */
+    PROTO_E_BAD_TARGET,             /* an exposure target that is malformed, in use or not an empty folder */
+    PROTO_E_VOLUME_IN_USE,          /* a revert without force found the volume in use */
+    PROTO_E_REVERT_IN_PROGRESS,
+    PROTO_E_CANNOT_REVERT,          /* the snapshot's provider cannot revert */
+    PROTO_E_UNSUPPORTED_CONTEXT,    /* the snapshot's context does not allow the request */
     PROTO_STATUS_COUNT
 };
 
@@ -98,6 +113,20 @@ struct proto_snapshot
     uint32_t attributes;
     uint64_t created;               /* FILETIME: 100 ns since 1601, UTC */
     uint32_t state;
+};
+
+/* One snapshot of a transportable set, as ImportSnapshots names it from the
+ * Backup Components Document: the locator is what PROTO_GET_LOCATOR gave in
+ * the prefix that made it. */
+struct proto_import
+{
+    struct proto_guid id;
+    struct proto_guid provider_id;
+    uint32_t attributes;
+    uint64_t created;
+    const char *original_volume;
+    const char *originating_machine;
+    const char *locator;
 };
 
 struct proto_provider
@@ -162,6 +191,7 @@ void proto_put_string(struct proto_writer *w, const char *s);
 void proto_put_snapshot(struct proto_writer *w, const struct proto_snapshot *s);
 void proto_put_provider(struct proto_writer *w, const struct proto_provider *p);
 void proto_put_volume(struct proto_writer *w, const struct proto_volume *v);
+void proto_put_import(struct proto_writer *w, const struct proto_import *i);
 
 /* Decodes and checks a header; returns 0 or -1. */
 int proto_header_parse(const uint8_t raw[PROTO_HEADER_SIZE], struct proto_header *h);
@@ -177,6 +207,7 @@ const char *proto_get_string(struct proto_reader *r);
 void proto_get_snapshot(struct proto_reader *r, struct proto_snapshot *s);
 void proto_get_provider(struct proto_reader *r, struct proto_provider *p);
 void proto_get_volume(struct proto_reader *r, struct proto_volume *v);
+void proto_get_import(struct proto_reader *r, struct proto_import *i);
 /* 0 when every byte was consumed and nothing failed, -1 otherwise. */
 int proto_reader_end(struct proto_reader *r);
 

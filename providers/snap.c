@@ -157,6 +157,31 @@ enum snap_error snap_delete(const char *destination)
 	return p->delete(destination);
 }
 
+enum snap_error snap_identify(const char *destination,
+			      const struct snap_provider **provider_ret)
+{
+	struct snap_dest dest = SNAP_DEST_NULL;
+	const char *names[2] = { NULL, NULL };
+	struct snap_marker marker;
+	enum snap_error err;
+	int r;
+
+	r = snap_dest_open(&dest, destination);
+	if (r < 0)
+		return snap_fail(-r);
+	err = snap_marker_read(&dest, &marker);
+	if (!err) {
+		names[0] = marker.provider;
+		err = snap_marker_check(&dest, names, &marker);
+	}
+	snap_dest_close(&dest);
+	if (err)
+		return err;
+	if (!(*provider_ret = snap_provider_lookup(marker.provider)))
+		return snap_not_snapshot(EINVAL);
+	return SNAP_OK;
+}
+
 static const struct {
 	uint64_t magic;
 	const char *name;

@@ -315,6 +315,22 @@ enum snap_error snap_provider_choose(const char *source,
 enum snap_error snap_delete(const char *destination);
 
 /**
+ * snap_identify() - Tell which provider made a snapshot, without touching it.
+ * @destination: A path create() may have returned %SNAP_OK for.
+ * @provider_ret: Returns the provider named by the marker.
+ *
+ * Checks the marker beside @destination exactly as delete() would (the
+ * provider exists, the identity of what is at @destination matches).  Used
+ * to accept a snapshot that another process made, e.g. when a second Wine
+ * prefix imports a transportable snapshot.
+ *
+ * Return: %SNAP_OK, %SNAP_ERROR_NOT_SNAPSHOT without a valid marker, or
+ * the error met while reading it.
+ */
+enum snap_error snap_identify(const char *destination,
+			      const struct snap_provider **provider_ret);
+
+/**
  * snap_sweep_unfinished() - Remove what interrupted creates left in a
  * directory of destinations.
  * @dir: The directory the caller creates its destinations in.

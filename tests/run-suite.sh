@@ -168,7 +168,10 @@ export WINEPREFIX
 run_shell_test harness sh tests/harness/test-harness.sh "$BUILD"
 unset WINEPREFIX
 conformance_tests
+run_shell_test transport sh tests/test-transport.sh "$BUILD"
 run_shell_test tools sh tests/test-tools.sh "$BUILD"
+run_shell_test maintenance sh tests/test-maintenance.sh "$BUILD"
+run_shell_test install sh tests/test-install.sh "$BUILD"
 
 awk '{ p += $1; f += $2; s += $3; t += $4 }
      END {

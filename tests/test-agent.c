@@ -8,8 +8,10 @@
  * all-or-nothing commits, GLOBALROOT device links, auto-release when a
  * session ends or its process is killed, persistent snapshots across agent
  * restarts, deletion, and the sweep after the agent is killed during a
- * commit.  Checks that need root (tmpfs for a volume that runs out of
- * space) are skipped otherwise.
+ * commit.  On a btrfs of its own (loop-mounted): revert to a snapshot,
+ * what cannot be reverted, a crash during a revert, and the limit of 512
+ * snapshots per volume.  Checks that need root (tmpfs for a volume that
+ * runs out of space, the btrfs) are skipped otherwise.
  */
 
 
@@ -35,6 +37,7 @@
 #include <unistd.h>
 
 #include "proto.h"
+#include "snap.h"
 
 #define VSS_CTX_BACKUP 0
 #define VSS_CTX_APP_ROLLBACK 0x9
@@ -1013,11 +1016,645 @@ static void test_all_or_nothing(void)
 	unlink(path);
 }
 
+/* --- revert (btrfs) --- */
+
+/* A loop-mounted btrfs of the test's own, for the volumes a revert needs
+ * (root only): mnt/vol_X are subvolumes, each drive X: of the prefix. */
+static char btrfs_dir[PATH_MAX], btrfs_mnt[PATH_MAX];
+
+static bool btrfs_setup(void)
+{
+	char cmd[4 * PATH_MAX];
+
+	if (geteuid() || !tool_exists("mkfs.btrfs") || !tool_exists("btrfs"))
+		return false;
+	snprintf(btrfs_dir, sizeof(btrfs_dir), "%s/winevss-agent-btrfs-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(btrfs_dir)) {
+		btrfs_dir[0] = 0;
+		return false;
+	}
+	path_join(btrfs_mnt, btrfs_dir, "mnt");
+	snprintf(cmd, sizeof(cmd), "truncate -s 1G '%s/img' && mkfs.btrfs -q '%s/img' >/dev/null 2>&1 && mkdir '%s' && "
+		 "mount -o loop '%s/img' '%s'", btrfs_dir, btrfs_dir, btrfs_mnt, btrfs_dir, btrfs_mnt);
+	if (system(cmd)) {
+		btrfs_mnt[0] = 0;
+		return false;
+	}
+	return true;
+}
+
+static void btrfs_cleanup(void)
+{
+	char cmd[2 * PATH_MAX];
+
+	if (btrfs_mnt[0] && umount2(btrfs_mnt, 0) && umount2(btrfs_mnt, MNT_DETACH))
+		perror(btrfs_mnt);
+	if (btrfs_dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", btrfs_dir);
+		if (system(cmd)) {}
+	}
+}
+
+/* Drive X: as the btrfs subvolume mnt/NAME, or a plain directory there
+ * (which the reflink provider serves). */
+static void make_btrfs_volume(const char *letter, const char *name, bool subvolume, char *root)
+{
+	char cmd[2 * PATH_MAX];
+
+	path_join(root, btrfs_mnt, name);
+	if (subvolume) {
+		snprintf(cmd, sizeof(cmd), "btrfs subvolume create '%s' >/dev/null", root);
+		if (system(cmd)) {
+			fprintf(stderr, "cannot create the subvolume %s\n", root);
+			exit(2);
+		}
+	}
+	make_volume(letter, root);
+}
+
+static int take_snapshot(struct client *c, unsigned int n, const char *root, uint32_t context,
+			 struct proto_guid *snap)
+{
+	struct proto_guid set;
+	int status;
+
+	make_guid(&set, n);
+	make_guid(snap, n + 1);
+	if ((status = begin_set(c, &set, context)) || (status = add_volume(c, &set, root, snap)))
+		return status;
+	return commit_set(c, &set);
+}
+
+static int revert(struct client *c, const struct proto_guid *snap, uint32_t force)
+{
+	struct proto_writer w;
+
+	begin(c, &w, PROTO_REVERT);
+	proto_put_guid(&w, snap);
+	proto_put_u32(&w, force);
+	return simple(c, &w);
+}
+
+static int revert_status(struct client *c, const char *root, uint32_t *busy)
+{
+	struct proto_writer w;
+	int status;
+
+	begin(c, &w, PROTO_REVERT_STATUS);
+	put_volume(&w, root);
+	status = client_call(c, &w);
+	proto_writer_free(&w);
+	*busy = 99;
+	if (status == PROTO_OK) {
+		*busy = proto_get_u32(&c->r);
+		if (proto_reader_end(&c->r))
+			return -1;
+	}
+	return status;
+}
+
+static const char *volume_file(const char *root, const char *name)
+{
+	char path[PATH_MAX];
+
+	path_join(path, root, name);
+	return read_file(path) ?: "(missing)";
+}
+
+/* What a revert leaves beside the root and in the state directory once it
+ * is over: nothing. */
+static bool revert_leftovers(const char *root)
+{
+	char path[PATH_MAX], *slash;
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s", root);
+	slash = strrchr(path, '/');
+	*slash = 0;
+	if ((d = opendir(path))) {
+		while ((e = readdir(d)))
+			found |= strstr(e->d_name, ".winevss-revert-") != NULL;
+		closedir(d);
+	}
+	path_join(path, prefix, "winevss");
+	if ((d = opendir(path))) {
+		while ((e = readdir(d)))
+			found |= !strncmp(e->d_name, "revert-", 7);
+		closedir(d);
+	}
+	return found;
+}
+
+static void change_volume(const char *root)
+{
+	char path[PATH_MAX];
+
+	path_join(path, root, "file.txt");
+	write_file(path, "changed");
+	path_join(path, root, "keep.txt");
+	unlink(path);
+	path_join(path, root, "new.txt");
+	write_file(path, "new");
+	path_join(path, root, "sub/deep.txt");
+	unlink(path);
+}
+
+static bool volume_is_original(const char *root)
+{
+	char path[PATH_MAX];
+
+	path_join(path, root, "new.txt");
+	return !strcmp(volume_file(root, "file.txt"), "original") && !strcmp(volume_file(root, "keep.txt"), "kept") &&
+	       !strcmp(volume_file(root, "sub/deep.txt"), "deep") && access(path, F_OK) < 0;
+}
+
+static void fill_revert_volume(const char *root)
+{
+	char path[PATH_MAX];
+
+	path_join(path, root, "keep.txt");
+	write_file(path, "kept");
+	path_join(path, root, "sub");
+	mkdir(path, 0755);
+	path_join(path, root, "sub/deep.txt");
+	write_file(path, "deep");
+}
+
+static char revert_root[PATH_MAX];
+
+/* RevertToSnapshot's agent side: a persistent btrfs snapshot brings the
+ * volume back, whatever changed since, and stays; everything else is
+ * refused with the code the DLL turns into the documented one. */
+static void test_revert(void)
+{
+	struct proto_guid snap, other, unknown;
+	char root[PATH_MAX], path[PATH_MAX], text[32];
+	struct proto_snapshot s;
+	struct client c, keep;
+	uint32_t busy, deleted;
+	ssize_t n;
+	int status, fd;
+
+	if (!btrfs_setup()) {
+		skip("revert needs a loop-mounted btrfs (root, mkfs.btrfs)");
+		return;
+	}
+	make_btrfs_volume("r", "vol_r", true, revert_root);
+	fill_revert_volume(revert_root);
+	client_open(&c);
+	status = take_snapshot(&c, 90, "R:\\", VSS_CTX_APP_ROLLBACK, &snap);
+	check(status == PROTO_OK, "a persistent snapshot of the btrfs volume R: (%s)", proto_status_name(status));
+	check(revert_status(&c, "R:\\", &busy) == PROTO_OK && busy == 0, "no revert of R: is running (%u)", busy);
+
+	change_volume(revert_root);
+	status = revert(&c, &snap, 0);
+	check(status == PROTO_OK, "revert R: to it (%s)", proto_status_name(status));
+	check(volume_is_original(revert_root), "files changed, created and deleted since are as in the snapshot");
+	check(get_snapshot(&c, &snap, 0xffffffffu, &s) == PROTO_OK, "the snapshot still exists");
+	check(!strcmp(device_file(device_number(s.device), "file.txt") ?: "", "original"),
+	      "and still reads through its device");
+	check(!revert_leftovers(revert_root), "no temporary subvolume or journal is left");
+	check(revert_status(&c, "R:\\", &busy) == PROTO_OK && busy == 0, "no revert is running afterwards");
+
+	/* A file open in the volume: refused without force, cut off with it. */
+	change_volume(revert_root);
+	path_join(path, revert_root, "file.txt");
+	fd = open(path, O_RDONLY);
+	status = revert(&c, &snap, 0);
+	check(status == PROTO_E_VOLUME_IN_USE, "a volume in use is not reverted without force (%s)",
+	      proto_status_name(status));
+	check(!strcmp(volume_file(revert_root, "file.txt"), "changed"), "and is left as it was");
+	status = revert(&c, &snap, 1);
+	check(status == PROTO_OK, "with force it is (%s)", proto_status_name(status));
+	check(volume_is_original(revert_root), "the volume shows the snapshot's content");
+	n = pread(fd, text, sizeof(text) - 1, 0);
+	text[n > 0 ? n : 0] = 0;
+	check(!strcmp(text, "changed"), "the open file keeps the old tree (%s)", text);
+	close(fd);
+
+	/* Auto-release snapshots cannot be reverted to. */
+	client_open(&keep);
+	status = take_snapshot(&keep, 92, "R:\\", VSS_CTX_BACKUP, &other);
+	check(status == PROTO_OK, "an auto-release snapshot of R:");
+	status = revert(&c, &other, 1);
+	check(status == PROTO_E_UNSUPPORTED_CONTEXT, "reverting to it: unsupported context (%s)",
+	      proto_status_name(status));
+	client_close(&keep);
+	make_guid(&unknown, 99);
+	check(revert(&c, &unknown, 1) == PROTO_E_NOT_FOUND, "an unknown snapshot is not found");
+
+	/* reflink (a plain directory of the btrfs) and copy cannot revert. */
+	make_btrfs_volume("k", "plain_k", false, root);
+	status = take_snapshot(&c, 94, "K:\\", VSS_CTX_APP_ROLLBACK, &other);
+	check(status == PROTO_OK, "a persistent reflink snapshot of K:");
+	status = revert(&c, &other, 1);
+	check(status == PROTO_E_CANNOT_REVERT, "reverting to it: the provider cannot (%s)", proto_status_name(status));
+	check(revert_status(&c, "K:\\", &busy) == PROTO_E_VOLUME_NOT_SUPPORTED, "K: is not revertible");
+	delete_snapshots(&c, &other, VSS_OBJECT_SNAPSHOT, &deleted);
+	status = take_snapshot(&c, 96, "C:\\", VSS_CTX_APP_ROLLBACK, &other);
+	check(status == PROTO_OK, "a persistent copy snapshot of C:");
+	status = revert(&c, &other, 1);
+	check(status == PROTO_E_CANNOT_REVERT, "reverting to it: the provider cannot (%s)", proto_status_name(status));
+	check(revert_status(&c, "C:\\", &busy) == PROTO_E_VOLUME_NOT_SUPPORTED, "C: is not revertible");
+	delete_snapshots(&c, &other, VSS_OBJECT_SNAPSHOT, &deleted);
+	check(revert_status(&c, "Q:\\", &busy) == PROTO_E_NOT_FOUND, "a missing drive is not found");
+
+	/* A subvolume inside the volume would be lost with the old tree. */
+	make_btrfs_volume("n", "vol_n", true, root);
+	snprintf(path, sizeof(path), "btrfs subvolume create '%s/inner' >/dev/null", root);
+	check(!system(path), "a volume N: with a subvolume inside");
+	status = take_snapshot(&c, 98, "N:\\", VSS_CTX_APP_ROLLBACK, &other);
+	check(status == PROTO_OK, "a persistent btrfs snapshot of N:");
+	status = revert(&c, &other, 1);
+	check(status == PROTO_E_VOLUME_NOT_SUPPORTED, "reverting N: is not supported (%s)", proto_status_name(status));
+	check(revert_status(&c, "N:\\", &busy) == PROTO_E_VOLUME_NOT_SUPPORTED, "N: is not revertible");
+	path_join(path, root, "inner");
+	check(access(path, F_OK) == 0, "its inner subvolume is still there");
+	delete_snapshots(&c, &other, VSS_OBJECT_SNAPSHOT, &deleted);
+
+	delete_snapshots(&c, &snap, VSS_OBJECT_SNAPSHOT, &deleted);
+	client_close(&c);
+}
+
+/* The agent dies in the middle of a revert: once it runs again the volume
+ * is whole, back as it was before the swap started, or reverted once the
+ * live tree had been moved aside. */
+static void test_revert_crash(void)
+{
+	static const struct { const char *point; bool reverted; } cases[] = {
+		{ "revert-new", false },
+		{ "revert-aside", true },
+		{ "revert-in", true },
+	};
+	struct proto_guid snap;
+	struct client c;
+	uint32_t deleted;
+	unsigned int i;
+	int status;
+
+	if (!revert_root[0]) {
+		skip("revert needs a loop-mounted btrfs (root, mkfs.btrfs)");
+		return;
+	}
+	client_open(&c);
+	status = take_snapshot(&c, 100, "R:\\", VSS_CTX_APP_ROLLBACK, &snap);
+	check(status == PROTO_OK, "a persistent snapshot of R: (%s)", proto_status_name(status));
+	client_close(&c);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		stop_agent(SIGTERM);
+		crash_at = cases[i].point;
+		start_agent();
+		crash_at = NULL;
+		change_volume(revert_root);
+		client_open(&c);
+		check(revert(&c, &snap, 1) == -1, "crash at %s: the client sees the connection end", cases[i].point);
+		client_close(&c);
+		waitpid(agent_pid, NULL, 0);
+		agent_pid = 0;
+		if (!strcmp(cases[i].point, "revert-aside"))
+			check(access(revert_root, F_OK) < 0, "crash at %s: the root was moved aside", cases[i].point);
+
+		start_agent();
+		check(access(revert_root, F_OK) == 0, "crash at %s: the volume's root exists after the restart",
+		      cases[i].point);
+		if (cases[i].reverted)
+			check(volume_is_original(revert_root), "crash at %s: the revert was completed", cases[i].point);
+		else
+			check(!strcmp(volume_file(revert_root, "file.txt"), "changed"),
+			      "crash at %s: the volume is as before the revert", cases[i].point);
+		check(!revert_leftovers(revert_root), "crash at %s: nothing is left over", cases[i].point);
+	}
+	client_open(&c);
+	delete_snapshots(&c, &snap, VSS_OBJECT_SNAPSHOT, &deleted);
+	client_close(&c);
+}
+
+/* 512 snapshots per volume, as Windows: the 513th is refused until one is
+ * deleted. */
+static void test_snapshot_limit(void)
+{
+	struct proto_guid set, snap, extra;
+	struct proto_writer w;
+	char root[PATH_MAX];
+	unsigned int i, made = 0;
+	struct client c;
+	uint32_t deleted, total = 0;
+	int status;
+
+	if (!revert_root[0]) {
+		skip("512 btrfs snapshots need a loop-mounted btrfs (root, mkfs.btrfs)");
+		return;
+	}
+	make_btrfs_volume("l", "vol_l", true, root);
+	client_open(&c);
+	for (i = 0; i < 512; i++)
+		made += take_snapshot(&c, 10000 + 2 * i, "L:\\", VSS_CTX_APP_ROLLBACK, &snap) == PROTO_OK;
+	check(made == 512, "512 persistent snapshots of L: (%u made)", made);
+	make_guid(&set, 9000);
+	make_guid(&extra, 9001);
+	check(begin_set(&c, &set, VSS_CTX_APP_ROLLBACK) == PROTO_OK, "begin a set for the 513th");
+	status = add_volume(&c, &set, "L:\\", &extra);
+	check(status == PROTO_E_MAX_SNAPSHOTS, "the 513th is refused (%s)", proto_status_name(status));
+	begin(&c, &w, PROTO_ABORT_SET);
+	proto_put_guid(&w, &set);
+	proto_put_u32(&w, 1);
+	check(simple(&c, &w) == PROTO_OK, "abort that set");
+
+	make_guid(&set, 10000);
+	check(delete_snapshots(&c, &set, VSS_OBJECT_SNAPSHOT_SET, &deleted) == PROTO_OK, "delete one");
+	status = take_snapshot(&c, 9002, "L:\\", VSS_CTX_APP_ROLLBACK, &extra);
+	check(status == PROTO_OK, "then one more can be made (%s)", proto_status_name(status));
+
+	delete_all(&c, 10002, 10000 + 2 * 511);
+	delete_snapshots(&c, &extra, VSS_OBJECT_SNAPSHOT, &deleted);
+	query_count(&c, 0xffffffffu, &total);
+	check(total == 0, "all deleted (%u left)", total);
+	client_close(&c);
+}
+
+/* --- exposure, transport, break --- */
+
+#define VSS_CTX_TRANSPORTABLE_ROLLBACK (VSS_CTX_APP_ROLLBACK | 0x20)
+#define ATTR_IMPORTED 0x00080000
+#define ATTR_EXPOSED_LOCALLY 0x00100000
+
+static int expose(struct client *c, const struct proto_guid *id, const char *target, char *name, char *dir)
+{
+	struct proto_writer w;
+	int status;
+
+	begin(c, &w, PROTO_EXPOSE_SNAPSHOT);
+	proto_put_guid(&w, id);
+	proto_put_u32(&w, 0xffffffffu);
+	proto_put_string(&w, target);
+	status = simple(c, &w);
+	if (status == PROTO_OK) {
+		snprintf(name, PATH_MAX, "%s", proto_get_string(&c->r));
+		snprintf(dir, PATH_MAX, "%s", proto_get_string(&c->r));
+		if (proto_reader_end(&c->r))
+			return -1;
+	}
+	return status;
+}
+
+static int unexpose(struct client *c, const struct proto_guid *id)
+{
+	struct proto_writer w;
+
+	begin(c, &w, PROTO_UNEXPOSE_SNAPSHOT);
+	proto_put_guid(&w, id);
+	proto_put_u32(&w, 0xffffffffu);
+	return simple(c, &w);
+}
+
+/* Makes a one-volume set of C: in the context; returns the status. */
+static int make_set(struct client *c, const struct proto_guid *set, const struct proto_guid *snap,
+		    uint32_t context)
+{
+	int status;
+
+	if ((status = begin_set(c, set, context)) || (status = add_volume(c, set, "C:\\", snap)))
+		return status;
+	return commit_set(c, set);
+}
+
+static bool is_empty_dir(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && rmdir(path) == 0 && mkdir(path, 0755) == 0;
+}
+
+static void test_expose(void)
+{
+	char mnt[PATH_MAX], name[PATH_MAX], dir[PATH_MAX], file[PATH_MAX], *text;
+	struct proto_guid set, snap, other;
+	struct proto_snapshot s;
+	struct client c;
+	uint32_t deleted;
+	int status;
+
+	make_guid(&set, 60);
+	make_guid(&snap, 61);
+	make_guid(&other, 62);
+	snprintf(mnt, sizeof(mnt), "%s/vol_d/mnt", top);
+	mkdir(mnt, 0755);
+	client_open(&c);
+	check(make_set(&c, &set, &snap, VSS_CTX_APP_ROLLBACK) == PROTO_OK, "a persistent snapshot to expose");
+
+	check(expose(&c, &other, "D:\\mnt", name, dir) == PROTO_E_NOT_FOUND, "exposing an unknown snapshot: not found");
+	check(expose(&c, &snap, "D:\\missing", name, dir) == PROTO_E_BAD_TARGET, "a missing folder is refused");
+	check(expose(&c, &snap, "D:\\", name, dir) == PROTO_E_BAD_TARGET, "a drive in use is refused");
+	check(expose(&c, &snap, "D:\\file.txt", name, dir) == PROTO_E_BAD_TARGET, "a file is refused");
+	path_join(file, mnt, "x");
+	write_file(file, "x");
+	check(expose(&c, &snap, "D:\\mnt\\", name, dir) == PROTO_E_BAD_TARGET, "a folder that is not empty is refused");
+	unlink(file);
+
+	status = expose(&c, &snap, "D:\\mnt", name, dir);
+	check(status == PROTO_OK && !strcmp(name, "D:\\mnt\\"), "expose in an empty folder (%d, %s)", status, name);
+	path_join(file, mnt, "file.txt");
+	text = read_file(file);
+	check(text && !strcmp(text, "original"), "the folder shows the snapshot (%s)", text ? text : "nothing");
+	status = get_snapshot(&c, &snap, 0xffffffffu, &s);
+	check(status == PROTO_OK && !strcmp(s.exposed_name, "D:\\mnt\\") && (s.attributes & ATTR_EXPOSED_LOCALLY),
+	      "the properties name the folder (%s, %#x)", status ? "?" : s.exposed_name, s.attributes);
+	check(expose(&c, &snap, "D:\\mnt", name, dir) == PROTO_E_PROVIDER_VETO, "a second exposure is vetoed");
+	check(unexpose(&c, &snap) == PROTO_OK && is_empty_dir(mnt), "unexposing gives the empty folder back");
+	check(unexpose(&c, &snap) == PROTO_E_NOT_FOUND, "unexposing again: not found");
+
+	status = expose(&c, &snap, "q:", name, dir);
+	check(status == PROTO_OK && !strcmp(name, "Q:") && dir[0] == '/',
+	      "a free drive letter is reserved, with the snapshot's directory (%s)", dir);
+	check(get_snapshot(&c, &snap, 0xffffffffu, &s) == PROTO_OK && !strcmp(s.exposed_name, "Q:"),
+	      "the properties name the letter");
+	check(unexpose(&c, &snap) == PROTO_OK, "unexpose the letter");
+
+	check(expose(&c, &snap, "D:\\mnt\\", name, dir) == PROTO_OK, "expose in the folder again");
+	stop_agent(SIGTERM);
+	start_agent();
+	client_close(&c);
+	client_open(&c);
+	check(get_snapshot(&c, &snap, 0xffffffffu, &s) == PROTO_OK && !strcmp(s.exposed_name, "D:\\mnt\\"),
+	      "the exposure survives an agent restart");
+	status = delete_snapshots(&c, &snap, VSS_OBJECT_SNAPSHOT, &deleted);
+	check(status == PROTO_OK && deleted == 1 && is_empty_dir(mnt), "deleting the snapshot unexposes it (%d)", status);
+	client_close(&c);
+	rmdir(mnt);
+}
+
+/* A second prefix of the same host, with an agent of its own. */
+static char prefix_a[PATH_MAX], prefix_b[PATH_MAX];
+static pid_t agent_a, agent_b;
+
+static void switch_to(const char *p)
+{
+	if (!strcmp(p, prefix_a)) {
+		agent_b = agent_pid;
+		agent_pid = agent_a;
+	} else {
+		agent_a = agent_pid;
+		agent_pid = agent_b;
+	}
+	snprintf(prefix, sizeof(prefix), "%s", p);
+}
+
+static int get_locator(struct client *c, const struct proto_guid *id, char *locator)
+{
+	struct proto_writer w;
+	int status;
+
+	begin(c, &w, PROTO_GET_LOCATOR);
+	proto_put_guid(&w, id);
+	proto_put_u32(&w, 0xffffffffu);
+	if ((status = simple(c, &w)) == PROTO_OK)
+		snprintf(locator, PATH_MAX, "%s", proto_get_string(&c->r));
+	return status;
+}
+
+static int import(struct client *c, const struct proto_guid *set, const struct proto_guid *ids,
+		  const char *const *locators, unsigned int n)
+{
+	struct proto_writer w;
+	unsigned int i;
+
+	begin(c, &w, PROTO_IMPORT_SNAPSHOTS);
+	proto_put_guid(&w, set);
+	proto_put_u32(&w, 0xffffffffu);
+	proto_put_u32(&w, n);
+	for (i = 0; i < n; i++) {
+		struct proto_import in = {
+			.id = ids[i], .attributes = VSS_CTX_TRANSPORTABLE_ROLLBACK, .original_volume = "\\\\?\\Volume{x}\\",
+			.originating_machine = "host", .locator = locators[i],
+		};
+		proto_put_import(&w, &in);
+	}
+	return simple(c, &w);
+}
+
+static int break_set(struct client *c, const struct proto_guid *set, uint32_t flags)
+{
+	struct proto_writer w;
+
+	begin(c, &w, PROTO_BREAK_SET);
+	proto_put_guid(&w, set);
+	proto_put_u32(&w, 0xffffffffu);
+	proto_put_u32(&w, flags);
+	return simple(c, &w);
+}
+
+static bool claim_exists(const char *locator)
+{
+	char path[PATH_MAX];
+	const char *slash = strrchr(locator, '/');
+
+	snprintf(path, sizeof(path), "%.*s/.%s.winevss-import", (int)(slash - locator), locator, slash + 1);
+	return access(path, F_OK) == 0;
+}
+
+static void test_transport(void)
+{
+	char locator[PATH_MAX], locator2[PATH_MAX], file[PATH_MAX], *text;
+	struct proto_guid set, snap, set2, snap2, plain_set, plain, ids[2], bad_set;
+	const char *locators[2];
+	struct proto_snapshot s;
+	struct client a, b;
+	uint32_t count, deleted;
+	int status;
+
+	make_guid(&set, 70);
+	make_guid(&snap, 71);
+	make_guid(&set2, 72);
+	make_guid(&snap2, 73);
+	make_guid(&plain_set, 74);
+	make_guid(&plain, 75);
+	make_guid(&bad_set, 76);
+	snprintf(prefix_a, sizeof(prefix_a), "%s", prefix);
+	path_join(prefix_b, top, "prefix-b");
+	mkdir(prefix_b, 0755);
+	path_join(file, prefix_b, "dosdevices");
+	mkdir(file, 0755);
+
+	client_open(&a);
+	check(make_set(&a, &set, &snap, VSS_CTX_TRANSPORTABLE_ROLLBACK) == PROTO_OK, "a transportable set in prefix A");
+	check(make_set(&a, &set2, &snap2, VSS_CTX_TRANSPORTABLE_ROLLBACK) == PROTO_OK, "a second one");
+	check(make_set(&a, &plain_set, &plain, VSS_CTX_APP_ROLLBACK) == PROTO_OK, "and one not transportable");
+	check(get_locator(&a, &snap, locator) == PROTO_OK && locator[0] == '/', "its locator is a host path (%s)",
+	      locator);
+	check(get_locator(&a, &snap2, locator2) == PROTO_OK, "the second one's");
+	check(get_locator(&a, &plain, file) == PROTO_E_NOT_FOUND, "a snapshot that is not transportable has none");
+	check(break_set(&a, &plain_set, 0) == PROTO_E_PROVIDER_VETO, "breaking a set made here is vetoed");
+
+	switch_to(prefix_b);
+	start_agent();
+	client_open(&b);
+	ids[0] = snap;
+	ids[1] = snap2;
+	locators[0] = locator;
+	locators[1] = "/etc";
+	check(import(&b, &set, ids, locators, 2) == PROTO_E_NOT_FOUND, "an import naming a non-snapshot fails");
+	check(query_count(&b, 0xffffffffu, &count) == PROTO_OK && count == 0 && !claim_exists(locator),
+	      "and leaves nothing registered or claimed (%u)", count);
+	locators[0] = "relative/path";
+	check(import(&b, &set, ids, locators, 1) == PROTO_E_NOT_FOUND, "a relative locator is refused");
+	snprintf(file, sizeof(file), "%s/../%s", prefix_a, strrchr(locator, '/') + 1);
+	locators[0] = file;
+	check(import(&b, &set, ids, locators, 1) == PROTO_E_NOT_FOUND, "a locator with .. is refused");
+
+	locators[0] = locator;
+	status = import(&b, &set, ids, locators, 1);
+	check(status == PROTO_OK && proto_get_u32(&b.r) == 1, "prefix B imports the set (%d)", status);
+	check(import(&b, &set, ids, locators, 1) == PROTO_E_EXISTS, "a set is imported once");
+	status = get_snapshot(&b, &snap, 0xffffffffu, &s);
+	check(status == PROTO_OK && (s.attributes & ATTR_IMPORTED), "B lists it as imported (%#x)", s.attributes);
+	text = status ? NULL : device_file(device_number(s.device), "file.txt");
+	check(text && !strcmp(text, "original"), "B's device shows the snapshot (%s)", text ? text : "nothing");
+
+	switch_to(prefix_a);
+	check(get_snapshot(&a, &snap, 0xffffffffu, &s) == PROTO_E_NOT_FOUND && access(locator, F_OK) == 0,
+	      "A forgets it without deleting it");
+	check(delete_snapshots(&a, &set, VSS_OBJECT_SNAPSHOT_SET, &deleted) == PROTO_E_NOT_FOUND,
+	      "A cannot delete it any more");
+
+	switch_to(prefix_b);
+	check(break_set(&b, &set, 0x2) == PROTO_E_PROVIDER_VETO, "only btrfs snapshots can be made writable");
+	check(break_set(&b, &set, 0) == PROTO_OK && proto_get_u32(&b.r) == 1, "B breaks the imported set");
+	check(get_snapshot(&b, &snap, 0xffffffffu, &s) == PROTO_E_NOT_FOUND && access(locator, F_OK) == 0,
+	      "the broken snapshot leaves VSS and stays on the host");
+	check(break_set(&b, &set, 0) == PROTO_E_NOT_FOUND, "breaking it again: not found");
+
+	ids[0] = snap2;
+	locators[0] = locator2;
+	check(import(&b, &set2, ids, locators, 1) == PROTO_OK, "B imports the second set");
+	check(delete_snapshots(&b, &set2, VSS_OBJECT_SNAPSHOT_SET, &deleted) == PROTO_OK && deleted == 1,
+	      "B deletes it");
+	check(access(locator2, F_OK) < 0 && claim_exists(locator2), "the host snapshot is gone, the claim stays for A");
+	client_close(&b);
+	stop_agent(SIGTERM);
+
+	switch_to(prefix_a);
+	status = query_count(&a, 0xffffffffu, &count);
+	check(status == PROTO_OK && count == 1, "A keeps only its own set (%d, %u)", status, count);
+	check(!claim_exists(locator2), "A forgot the deleted snapshot and removed the claim");
+	delete_snapshots(&a, &plain_set, VSS_OBJECT_SNAPSHOT_SET, &deleted);
+	client_close(&a);
+	/* What the break left (snapshot, marker, claim) is the test's now. */
+	check(snap_delete(locator) == SNAP_OK, "the broken snapshot can be deleted on the host");
+	snprintf(file, sizeof(file), "%.*s/.%s.winevss-import", (int)(strrchr(locator, '/') - locator), locator,
+		 strrchr(locator, '/') + 1);
+	unlink(file);
+	check(count_storage() == 0, "nothing left in A's storage");
+}
+
 static void cleanup(void)
 {
 	char cmd[PATH_MAX + 32];
 
 	stop_agent(SIGTERM);
+	btrfs_cleanup();
 	if (top[0] && getenv("TEST_AGENT_VERBOSE")) {
 		snprintf(cmd, sizeof(cmd), "cat '%s/agent.log'", top);
 		if (system(cmd)) {}
@@ -1073,6 +1710,11 @@ int main(int argc, char **argv)
 	test_write_hold();
 	test_agent_killed_during_commit();
 	test_all_or_nothing();
+	test_expose();
+	test_transport();
+	test_revert();
+	test_revert_crash();
+	test_snapshot_limit();
 
 	printf("test-agent: %u passed, %u failed, %u skipped\n", passed, failed, skipped);
 	return failed != 0;

@@ -12,6 +12,9 @@
 #                                     to make a commit fail; X: 5 MiB on its
 #                                     own 8 MiB tmpfs, so its copy snapshot
 #                                     runs out of space
+#                                     R: a btrfs subvolume with nothing
+#                                     nested in it, the one volume a
+#                                     revert can swap (winetest/revert.c)
 #   tests/volumes.sh teardown BUILD   unmount and detach
 #
 # Drives must exist before the prefix's wineserver starts, so that the mount
@@ -61,6 +64,14 @@ drives)
         fi
     else
         rm -f "$dosdevices/s:"
+    fi
+    # R: for the revert tests: a subvolume of its own, without the nested
+    # ones of S:, which a revert would have to drop.
+    if mountpoint -q "$base/btrfs" 2>/dev/null; then
+        [ -d "$base/btrfs/$id-r" ] || btrfs subvolume create "$base/btrfs/$id-r" >/dev/null
+        ln -sfn "$base/btrfs/$id-r" "$dosdevices/r:"
+    else
+        rm -f "$dosdevices/r:"
     fi
     if mountpoint -q "$base/xfs" 2>/dev/null; then
         mkdir -p "$base/xfs/$id"

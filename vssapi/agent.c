@@ -60,6 +60,11 @@ static HRESULT agent_result(enum proto_status status)
     case PROTO_E_PROVIDER_VETO: return VSS_E_PROVIDER_VETO;
     case PROTO_E_PROVIDER_FAILED: return VSS_E_UNEXPECTED_PROVIDER_ERROR;
     case PROTO_E_HOLD_TIMEOUT: return VSS_E_HOLD_WRITES_TIMEOUT;
+    case PROTO_E_BAD_TARGET: return E_INVALIDARG;
+    case PROTO_E_VOLUME_IN_USE: return VSS_E_VOLUME_IN_USE;
+    case PROTO_E_REVERT_IN_PROGRESS: return VSS_E_REVERT_IN_PROGRESS;
+    case PROTO_E_CANNOT_REVERT: return E_NOTIMPL;
+    case PROTO_E_UNSUPPORTED_CONTEXT: return VSS_E_UNSUPPORTED_CONTEXT;
     default:
         ERR("agent answered %s.\n", proto_status_name(status));
         return VSS_E_UNEXPECTED;
@@ -801,5 +806,200 @@ HRESULT agent_delete_snapshots(struct agent_session *session, const VSS_ID *id, 
         proto_get_guid(&r, &pid);
         guid_from_proto(&pid, nondeleted);
     }
+    return request_end(session, &w, &r, payload, hr);
+}
+
+HRESULT agent_revert(struct agent_session *session, const VSS_ID *snapshot_id, BOOL force)
+{
+    struct proto_writer w;
+    struct proto_guid id;
+
+    request_begin(session, &w, PROTO_REVERT);
+    guid_to_proto(snapshot_id, &id);
+    proto_put_guid(&w, &id);
+    proto_put_u32(&w, !!force);
+    /* Like a commit, it takes as long as the host needs. */
+    return simple_call(session, &w, 0);
+}
+
+HRESULT agent_revert_status(struct agent_session *session, const WCHAR *name, BOOL *in_progress)
+{
+    WCHAR guid_name[VOLUME_NAME_SIZE], root[MAX_PATH];
+    struct proto_writer w;
+    struct proto_reader r;
+    BYTE *payload = NULL;
+    HRESULT hr;
+
+    *in_progress = FALSE;
+    if (FAILED(hr = volume_names(session, name, guid_name, root)))
+        return hr;
+    request_begin(session, &w, PROTO_REVERT_STATUS);
+    if (SUCCEEDED(hr = put_volume_names(&w, guid_name, root))
+            && SUCCEEDED(hr = agent_call(session, &w, AGENT_REQUEST_TIMEOUT_MS, &r, &payload)))
+        *in_progress = proto_get_u32(&r) != 0;
+    return request_end(session, &w, &r, payload, hr);
+}
+
+HRESULT agent_expose_snapshot(struct agent_session *session, const VSS_ID *snapshot_id, LONG context,
+        const WCHAR *target, WCHAR **exposed, char **host_dir)
+{
+    struct proto_writer w;
+    struct proto_reader r;
+    struct proto_guid id;
+    BYTE *payload;
+    char *target_utf8;
+    HRESULT hr;
+
+    *exposed = NULL;
+    *host_dir = NULL;
+    if (!(target_utf8 = utf8_from_wide(target)))
+        return E_OUTOFMEMORY;
+    request_begin(session, &w, PROTO_EXPOSE_SNAPSHOT);
+    guid_to_proto(snapshot_id, &id);
+    proto_put_guid(&w, &id);
+    proto_put_u32(&w, context);
+    proto_put_string(&w, target_utf8);
+    free(target_utf8);
+    hr = agent_call(session, &w, AGENT_REQUEST_TIMEOUT_MS, &r, &payload);
+    if (hr == S_OK)
+    {
+        const char *name = proto_get_string(&r), *dir = proto_get_string(&r);
+
+        *exposed = task_wide_from_utf8(name, FALSE);
+        *host_dir = strdup(dir);
+        if (!*exposed || !*host_dir)
+            hr = E_OUTOFMEMORY;
+    }
+    hr = request_end(session, &w, &r, payload, hr);
+    if (hr != S_OK)
+    {
+        CoTaskMemFree(*exposed);
+        free(*host_dir);
+        *exposed = NULL;
+        *host_dir = NULL;
+    }
+    return hr;
+}
+
+HRESULT agent_unexpose_snapshot(struct agent_session *session, const VSS_ID *snapshot_id, LONG context)
+{
+    struct proto_writer w;
+    struct proto_reader r;
+    struct proto_guid id;
+    BYTE *payload;
+    HRESULT hr;
+
+    request_begin(session, &w, PROTO_UNEXPOSE_SNAPSHOT);
+    guid_to_proto(snapshot_id, &id);
+    proto_put_guid(&w, &id);
+    proto_put_u32(&w, context);
+    hr = agent_call(session, &w, AGENT_REQUEST_TIMEOUT_MS, &r, &payload);
+    if (hr == S_OK)
+        proto_get_string(&r);   /* the name it had; the caller knows it */
+    return request_end(session, &w, &r, payload, hr);
+}
+
+HRESULT agent_get_locator(struct agent_session *session, const VSS_ID *snapshot_id, LONG context,
+        WCHAR **locator)
+{
+    struct proto_writer w;
+    struct proto_reader r;
+    struct proto_guid id;
+    BYTE *payload;
+    HRESULT hr;
+
+    *locator = NULL;
+    request_begin(session, &w, PROTO_GET_LOCATOR);
+    guid_to_proto(snapshot_id, &id);
+    proto_put_guid(&w, &id);
+    proto_put_u32(&w, context);
+    hr = agent_call(session, &w, AGENT_REQUEST_TIMEOUT_MS, &r, &payload);
+    if (hr == S_OK && !(*locator = task_wide_from_utf8(proto_get_string(&r), FALSE)))
+        hr = E_OUTOFMEMORY;
+    hr = request_end(session, &w, &r, payload, hr);
+    if (hr != S_OK)
+    {
+        CoTaskMemFree(*locator);
+        *locator = NULL;
+    }
+    return hr;
+}
+
+static void free_import_strings(struct proto_import *items, ULONG count)
+{
+    ULONG i;
+
+    for (i = 0; i < count; i++)
+    {
+        free((char *)items[i].original_volume);
+        free((char *)items[i].originating_machine);
+        free((char *)items[i].locator);
+    }
+    free(items);
+}
+
+HRESULT agent_import_snapshots(struct agent_session *session, const VSS_ID *set_id, LONG context,
+        const struct agent_import *snapshots, ULONG count, ULONG *imported)
+{
+    struct proto_import *items;
+    struct proto_writer w;
+    struct proto_reader r;
+    struct proto_guid id;
+    BYTE *payload;
+    HRESULT hr;
+    ULONG i;
+
+    *imported = 0;
+    if (!(items = calloc(max(count, 1), sizeof(*items))))
+        return E_OUTOFMEMORY;
+    for (i = 0; i < count; i++)
+    {
+        guid_to_proto(&snapshots[i].id, &items[i].id);
+        guid_to_proto(&snapshots[i].provider_id, &items[i].provider_id);
+        items[i].attributes = snapshots[i].attributes;
+        items[i].created = snapshots[i].created;
+        items[i].original_volume = utf8_from_wide(snapshots[i].original_volume ? snapshots[i].original_volume : L"");
+        items[i].originating_machine = utf8_from_wide(snapshots[i].originating_machine
+                ? snapshots[i].originating_machine : L"");
+        items[i].locator = utf8_from_wide(snapshots[i].locator ? snapshots[i].locator : L"");
+        if (!items[i].original_volume || !items[i].originating_machine || !items[i].locator)
+        {
+            free_import_strings(items, i + 1);
+            return E_OUTOFMEMORY;
+        }
+    }
+
+    request_begin(session, &w, PROTO_IMPORT_SNAPSHOTS);
+    guid_to_proto(set_id, &id);
+    proto_put_guid(&w, &id);
+    proto_put_u32(&w, context);
+    proto_put_u32(&w, count);
+    for (i = 0; i < count; i++)
+        proto_put_import(&w, &items[i]);
+    free_import_strings(items, count);
+    hr = agent_call(session, &w, 0, &r, &payload);
+    if (hr == S_OK)
+        *imported = proto_get_u32(&r);
+    return request_end(session, &w, &r, payload, hr);
+}
+
+HRESULT agent_break_set(struct agent_session *session, const VSS_ID *set_id, LONG context, DWORD flags,
+        ULONG *broken)
+{
+    struct proto_writer w;
+    struct proto_reader r;
+    struct proto_guid id;
+    BYTE *payload;
+    HRESULT hr;
+
+    *broken = 0;
+    request_begin(session, &w, PROTO_BREAK_SET);
+    guid_to_proto(set_id, &id);
+    proto_put_guid(&w, &id);
+    proto_put_u32(&w, context);
+    proto_put_u32(&w, flags);
+    hr = agent_call(session, &w, AGENT_REQUEST_TIMEOUT_MS, &r, &payload);
+    if (hr == S_OK)
+        *broken = proto_get_u32(&r);
     return request_end(session, &w, &r, payload, hr);
 }

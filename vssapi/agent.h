@@ -99,4 +99,57 @@ HRESULT agent_query_providers(struct agent_session *session, VSS_PROVIDER_PROP *
 HRESULT agent_delete_snapshots(struct agent_session *session, const VSS_ID *id, VSS_OBJECT_TYPE type,
         LONG context, BOOL force, LONG *deleted, VSS_ID *nondeleted);
 
+/* Reverts the snapshot's volume to the snapshot; it returns when the
+ * revert is over.  E_NOTIMPL when its provider cannot revert,
+ * VSS_E_UNSUPPORTED_CONTEXT for a snapshot that is not persistent,
+ * VSS_E_VOLUME_IN_USE when force is FALSE and the volume is in use,
+ * VSS_E_REVERT_IN_PROGRESS, VSS_E_VOLUME_NOT_SUPPORTED (other volumes live
+ * inside it), VSS_E_OBJECT_NOT_FOUND. */
+HRESULT agent_revert(struct agent_session *session, const VSS_ID *snapshot_id, BOOL force);
+
+/* Whether a revert of the volume is running.  VSS_E_OBJECT_NOT_FOUND for an
+ * unknown volume, VSS_E_VOLUME_NOT_SUPPORTED for one that cannot be
+ * reverted. */
+HRESULT agent_revert_status(struct agent_session *session, const WCHAR *name, BOOL *in_progress);
+
+/* Checks that the snapshot can be exposed locally at target ("X:" or a
+ * folder "X:\\dir") and records it: the exposed name (CoTaskMemAlloc'd) and,
+ * for the mount manager, the snapshot's host directory (malloc'd).  A
+ * folder is linked by the agent; a drive letter is the caller's to define.
+ * E_INVALIDARG when the letter is in use or the folder is not an empty
+ * folder, VSS_E_PROVIDER_VETO when the snapshot is exposed already. */
+HRESULT agent_expose_snapshot(struct agent_session *session, const VSS_ID *snapshot_id, LONG context,
+        const WCHAR *target, WCHAR **exposed, char **host_dir);
+/* Undoes the exposure (a folder's link; the record of a drive letter,
+ * whose mount manager drive the caller removes first).
+ * VSS_E_OBJECT_NOT_FOUND when the snapshot is not exposed. */
+HRESULT agent_unexpose_snapshot(struct agent_session *session, const VSS_ID *snapshot_id, LONG context);
+
+/* The host location of a transportable snapshot (CoTaskMemAlloc'd), which
+ * the Backup Components Document carries to the importing prefix. */
+HRESULT agent_get_locator(struct agent_session *session, const VSS_ID *snapshot_id, LONG context,
+        WCHAR **locator);
+
+/* One snapshot of a transportable set, as the document describes it. */
+struct agent_import
+{
+    VSS_ID id;
+    VSS_ID provider_id;
+    LONG attributes;
+    ULONGLONG created;          /* FILETIME; 0: now */
+    const WCHAR *original_volume;
+    const WCHAR *originating_machine;
+    const WCHAR *locator;
+};
+/* Imports the whole set or nothing: VSS_E_OBJECT_ALREADY_EXISTS when a
+ * snapshot was imported already, VSS_E_OBJECT_NOT_FOUND when a locator
+ * names no snapshot. */
+HRESULT agent_import_snapshots(struct agent_session *session, const VSS_ID *set_id, LONG context,
+        const struct agent_import *snapshots, ULONG count, ULONG *imported);
+
+/* Takes an imported set out of VSS management (flags: VSS_BREAKEX_FLAG_*);
+ * VSS_E_PROVIDER_VETO for a set this prefix's providers made. */
+HRESULT agent_break_set(struct agent_session *session, const VSS_ID *set_id, LONG context, DWORD flags,
+        ULONG *broken);
+
 #endif /* __VSSAPI_AGENT_H */

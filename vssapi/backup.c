@@ -24,9 +24,10 @@
  * the first time a method needs it and closed by the final Release, which
  * is what removes auto-release snapshots and frees a set left in creation.
  *
- * There are no writers yet: gathering finds none, every component lookup
- * fails with VSS_E_OBJECT_NOT_FOUND, and the writer filters are recorded
- * and applied to the (empty) list of writers.
+ * There are no writers yet: gathering finds none, and the writer filters
+ * are recorded and applied to the (empty) list of writers.  Components
+ * exist only in a loaded document (bcd.c): GetWriterComponents gives read
+ * views of them (component.c) and the component methods annotate them.
  *
  * The component methods live in components.c and the methods that work on
  * existing snapshots in snapshots.c; both reach the object only through
@@ -120,6 +121,7 @@ struct backup_components
     BOOL backup_state_set;
     BOOL prepared;          /* PrepareForBackup succeeded */
     BOOL created;           /* DoSnapshotSet succeeded */
+    BOOL loaded;            /* initialised with a document */
     VSS_ID set_id;
     struct set_volume *volumes;
     unsigned int volume_count;
@@ -301,13 +303,67 @@ static void backup_identify_writers(struct backup_components *backup)
     TRACE("%p: %u writers.\n", backup, count);
 }
 
+/* One snapshot of a set just created, as the document describes it; the
+ * strings are the caller's to free (bcd_free_snapshots). */
+static HRESULT describe_snapshot(struct agent_session *session, VSS_ID id, struct bcd_snapshot *out)
+{
+    VSS_SNAPSHOT_PROP prop;
+    HRESULT hr;
+
+    memset(out, 0, sizeof(*out));
+    if ((hr = agent_get_snapshot(session, &id, VSS_CONTEXT_ALL, &prop)) != S_OK)
+        return hr;
+    out->id = prop.m_SnapshotId;
+    out->provider_id = prop.m_ProviderId;
+    out->attributes = prop.m_lSnapshotAttributes;
+    out->original_volume = prop.m_pwszOriginalVolumeName;
+    out->originating_machine = prop.m_pwszOriginatingMachine;
+    out->service_machine = prop.m_pwszServiceMachine;
+    prop.m_pwszOriginalVolumeName = prop.m_pwszOriginatingMachine = prop.m_pwszServiceMachine = NULL;
+    VssFreeSnapshotPropertiesInternal(&prop);
+    return agent_get_locator(session, &id, VSS_CONTEXT_ALL, &out->locator);
+}
+
+/* A transportable set is described in the document once it exists, so
+ * that another prefix can import it from the saved document (section 6.4). */
+static HRESULT backup_describe_set(struct backup_components *backup, struct agent_session *session,
+        const VSS_ID *set_id)
+{
+    struct bcd_snapshot *snapshots;
+    unsigned int count, i;
+    LONG context;
+    HRESULT hr = S_OK;
+
+    EnterCriticalSection(&backup->cs);
+    count = backup->volume_count;
+    context = backup->context;
+    if ((snapshots = calloc(max(count, 1), sizeof(*snapshots))))
+        for (i = 0; i < count; ++i)
+            snapshots[i].id = backup->volumes[i].snapshot_id;
+    LeaveCriticalSection(&backup->cs);
+    if (!snapshots)
+        return E_OUTOFMEMORY;
+
+    for (i = 0; i < count && hr == S_OK; ++i)
+        hr = describe_snapshot(session, snapshots[i].id, &snapshots[i]);
+    if (hr == S_OK)
+    {
+        EnterCriticalSection(&backup->cs);
+        hr = bcd_describe_snapshot_set(backup->bcd, set_id, context, snapshots, count);
+        LeaveCriticalSection(&backup->cs);
+    }
+    bcd_free_snapshots(snapshots, count);
+    return hr;
+}
+
 /* The work of an asynchronous method, on its worker thread. */
 static HRESULT backup_operation_run(struct vss_async *async, void *context)
 {
     struct backup_operation *operation = context;
     struct backup_components *backup = operation->backup;
     struct agent_session *session;
-    VSS_ID set_id;
+    VSS_ID set_id, nondeleted;
+    LONG set_context, deleted;
     HRESULT hr;
 
     switch (operation->kind)
@@ -318,9 +374,17 @@ static HRESULT backup_operation_run(struct vss_async *async, void *context)
         EnterCriticalSection(&backup->cs);
         session = backup->session;
         set_id = backup->set_id;
+        set_context = backup->context;
         LeaveCriticalSection(&backup->cs);
         if ((hr = agent_commit_set(session, &set_id)) != S_OK)
             WARN("%p: commit of %s failed, hr %#lx.\n", backup, debugstr_guid(&set_id), hr);
+        else if ((set_context & VSS_VOLSNAP_ATTR_TRANSPORTABLE) && (hr = backup_describe_set(backup, session, &set_id)))
+        {
+            /* A transportable set nobody can import is no use: it goes. */
+            WARN("%p: cannot describe %s, hr %#lx.\n", backup, debugstr_guid(&set_id), hr);
+            agent_delete_snapshots(session, &set_id, VSS_OBJECT_SNAPSHOT_SET, VSS_CONTEXT_ALL, TRUE,
+                    &deleted, &nondeleted);
+        }
         return policy_documented(SLOT_DO_SNAPSHOT_SET, hr);
 
     case OP_RESULT:
@@ -501,16 +565,20 @@ BOOL backup_components_creating(IVssBackupComponentsEx4 *iface, const VSS_ID *sn
     return ret;
 }
 
-/* ImportSnapshots: a backup object straight after initialisation, and
- * whether its document describes a transportable set. */
-HRESULT backup_components_import_state(IVssBackupComponentsEx4 *iface, BOOL *transportable)
+/* ImportSnapshots: a backup object straight after initialisation, and the
+ * transportable set its document describes (VSS_E_OBJECT_NOT_FOUND when
+ * it describes none); the caller frees the snapshots. */
+HRESULT backup_components_import_description(IVssBackupComponentsEx4 *iface, VSS_ID *set_id, LONG *context,
+        struct bcd_snapshot **snapshots, unsigned int *count)
 {
     struct backup_components *backup = impl_from_IVssBackupComponentsEx4(iface);
     HRESULT hr;
 
+    *snapshots = NULL;
+    *count = 0;
     EnterCriticalSection(&backup->cs);
     if ((hr = backup_check(backup, MODE(MODE_BACKUP), PHASE(PHASE_INIT))) == S_OK)
-        *transportable = bcd_describes_snapshot_set(backup->bcd);
+        hr = bcd_get_snapshot_set(backup->bcd, set_id, context, snapshots, count);
     LeaveCriticalSection(&backup->cs);
     return hr;
 }
@@ -536,11 +604,11 @@ HRESULT backup_components_start_result(IVssBackupComponentsEx4 *iface, HRESULT r
 #define BACKUP_EDIT_PHASES (PHASE(PHASE_INIT) | PHASE(PHASE_SET_STARTED))
 
 /* For components.c: the state checks of a component method, then the
- * lookup of the component in the document.  No writer has components yet,
- * so the lookup always fails: the documented answer for a component that
- * is not in the document, or whose writer is not running. */
-HRESULT backup_components_find_component(IVssBackupComponentsEx4 *iface, enum component_when when,
-        const VSS_ID *writer, const WCHAR *logical_path, const WCHAR *name)
+ * annotation of the component in the document.  Only a loaded document
+ * can have components (no writer runs to add any); a component that is
+ * not in it is VSS_E_OBJECT_NOT_FOUND, as documented. */
+HRESULT backup_components_annotate(IVssBackupComponentsEx4 *iface, enum component_when when,
+        const struct bcd_annotation *annotation)
 {
     static const struct
     {
@@ -558,14 +626,12 @@ HRESULT backup_components_find_component(IVssBackupComponentsEx4 *iface, enum co
     HRESULT hr;
 
     EnterCriticalSection(&backup->cs);
-    hr = backup_check(backup, rules[when].modes, rules[when].phases);
+    if ((hr = backup_check(backup, rules[when].modes, rules[when].phases)) == S_OK
+            && (hr = bcd_annotate(backup->bcd, annotation)) == VSS_E_OBJECT_NOT_FOUND)
+        WARN("%p: no component %s\\%s of writer %s.\n", backup, debugstr_w(annotation->logical_path),
+                debugstr_w(annotation->name), debugstr_guid(&annotation->writer));
     LeaveCriticalSection(&backup->cs);
-    if (hr != S_OK)
-        return hr;
-
-    WARN("%p: no component %s\\%s of writer %s.\n", backup, debugstr_w(logical_path), debugstr_w(name),
-            debugstr_guid(writer));
-    return VSS_E_OBJECT_NOT_FOUND;
+    return hr;
 }
 
 static HRESULT WINAPI backup_components_QueryInterface(IVssBackupComponentsEx4 *iface, REFIID riid, void **out)
@@ -657,7 +723,7 @@ static HRESULT WINAPI backup_components_GetWriterComponentsCount(IVssBackupCompo
 
     EnterCriticalSection(&backup->cs);
     if ((hr = backup_check(backup, ANY_MODE, ANY_PHASE)) == S_OK)
-        *count = 0; /* no writer has components in the document */
+        *count = bcd_writer_count(backup->bcd);
     LeaveCriticalSection(&backup->cs);
     return policy_result(hr);
 }
@@ -666,6 +732,7 @@ static HRESULT WINAPI backup_components_GetWriterComponents(IVssBackupComponents
         IVssWriterComponentsExt **components)
 {
     struct backup_components *backup = impl_from_IVssBackupComponentsEx4(iface);
+    struct xml_node *writer = NULL;
     HRESULT hr;
 
     TRACE("%p, %u, %p.\n", iface, index, components);
@@ -675,12 +742,21 @@ static HRESULT WINAPI backup_components_GetWriterComponents(IVssBackupComponents
     *components = NULL;
 
     EnterCriticalSection(&backup->cs);
+    /* A copy of the writer's components: the view does not change with the
+     * document, as the documentation asks requesters to fetch it again. */
     if ((hr = backup_check(backup, ANY_MODE, ANY_PHASE)) == S_OK)
     {
-        WARN("%p: no writer components at index %u.\n", backup, index);
-        hr = VSS_E_OBJECT_NOT_FOUND;
+        if (index >= bcd_writer_count(backup->bcd))
+        {
+            WARN("%p: no writer components at index %u.\n", backup, index);
+            hr = VSS_E_OBJECT_NOT_FOUND;
+        }
+        else if (!(writer = bcd_writer_components(backup->bcd, index)))
+            hr = E_OUTOFMEMORY;
     }
     LeaveCriticalSection(&backup->cs);
+    if (hr == S_OK)
+        hr = writer_components_create(writer, components);
     return policy_result(hr);
 }
 
@@ -702,6 +778,7 @@ static HRESULT backup_initialize(struct backup_components *backup, enum backup_m
     else if ((hr = bcd_create(xml, &bcd)) == S_OK)
     {
         backup->bcd = bcd;
+        backup->loaded = xml != NULL;
         backup->mode = mode;
         backup->phase = PHASE_INIT;
     }
@@ -734,12 +811,10 @@ static HRESULT WINAPI backup_components_SetBackupState(IVssBackupComponentsEx4 *
      * it (vshadow calls it after InitializeForRestore). */
     if (backup->mode == MODE_RESTORE)
         hr = S_OK;
-    else if ((hr = backup_check(backup, MODE(MODE_BACKUP), BACKUP_EDIT_PHASES)) == S_OK)
-    {
-        bcd_set_backup_state(backup->bcd, select_components & 0xff, bootable_state & 0xff, type,
-                partial_files & 0xff);
+    else if ((hr = backup_check(backup, MODE(MODE_BACKUP), BACKUP_EDIT_PHASES)) == S_OK
+            && (hr = bcd_set_backup_state(backup->bcd, select_components & 0xff, bootable_state & 0xff, type,
+                partial_files & 0xff)) == S_OK)
         backup->backup_state_set = TRUE;
-    }
     LeaveCriticalSection(&backup->cs);
     return policy_result(hr);
 }
@@ -771,7 +846,7 @@ static HRESULT WINAPI backup_components_SetRestoreState(IVssBackupComponentsEx4 
 
     EnterCriticalSection(&backup->cs);
     if ((hr = backup_check(backup, MODE(MODE_RESTORE), RESTORE_SELECTION_PHASES)) == S_OK)
-        bcd_set_restore_type(backup->bcd, type);
+        hr = bcd_set_restore_type(backup->bcd, type);
     LeaveCriticalSection(&backup->cs);
     return policy_result(hr);
 }
@@ -1133,9 +1208,10 @@ static HRESULT WINAPI backup_components_SaveAsXML(IVssBackupComponentsEx4 *iface
 
     EnterCriticalSection(&backup->cs);
     /* A backup's document is complete once PrepareForBackup succeeded, or
-     * once a set was created in a context without writers. */
+     * once a set was created in a context without writers; a document
+     * loaded for an import is complete already. */
     if ((hr = backup_check(backup, ANY_MODE, ANY_PHASE)) == S_OK && backup->mode == MODE_BACKUP
-            && !backup->prepared && !backup->created)
+            && !backup->prepared && !backup->created && !backup->loaded)
     {
         WARN("%p: the document is not filled in yet.\n", backup);
         hr = VSS_E_BAD_STATE;

@@ -3,7 +3,10 @@
 # Exports come from vssapi/vssapi.spec through winebuild --def.
 
 VSSAPI_SRCS := agent.c async.c backup.c bcd.c components.c enum.c guid.c main.c policy.c snapshots.c writer.c
-VSSAPI_SRCS += volume.c
+VSSAPI_SRCS += volume.c drive.c
+# The Backup Components Document: xml.c and bcd.c are portable, also built
+# natively into tests/test-bcd.c.
+VSSAPI_SRCS += component.c xml.c
 VSSAPI_IMPORTS := -lole32 -loleaut32 -luuid -lws2_32
 
 # $(call vssapi_rules,ARCH)
@@ -14,7 +17,7 @@ VSSAPI_OBJS_$(1) := $$(VSSAPI_SRCS:%.c=$(BUILD)/$(1)/vssapi/%.o) $(BUILD)/$(1)/v
 $(BUILD)/$(1)/vssapi/proto.o: providers/proto.c providers/proto.h | $(BUILD)/$(1)/vssapi
 	$$(CC_$(1)) -O2 -g -Wall -Wextra -c -o $$@ $$<
 
-$(BUILD)/$(1)/vssapi/%.o: vssapi/%.c vssapi/vssapi_private.h vssapi/agent.h providers/proto.h $$(GEN_HEADERS) | $(BUILD)/$(1)/vssapi
+$(BUILD)/$(1)/vssapi/%.o: vssapi/%.c vssapi/vssapi_private.h vssapi/agent.h vssapi/bcd.h vssapi/xml.h providers/proto.h $$(GEN_HEADERS) | $(BUILD)/$(1)/vssapi
 	$$(CC_$(1)) $$(PE_CFLAGS) -I$$(WINE_INCLUDE) -Iproviders -c -o $$@ $$<
 
 $(BUILD)/$(1)/vssapi/vssapi.def: vssapi/vssapi.spec | $(BUILD)/$(1)/vssapi

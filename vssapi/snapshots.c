@@ -38,6 +38,34 @@ HRESULT snapshots_check_volume_name(const WCHAR *name, BOOL unc_allowed)
     return S_OK;
 }
 
+/* "X:" or "X:\": an exposure as a drive letter rather than in a folder. */
+static BOOL is_drive_target(const WCHAR *target)
+{
+    return target && ((target[0] >= 'A' && target[0] <= 'Z') || (target[0] >= 'a' && target[0] <= 'z'))
+            && target[1] == ':' && (!target[2] || (target[2] == '\\' && !target[3]));
+}
+
+/* A deleted snapshot's drive letter is the mount manager's to forget;
+ * the agent undoes folder exposures itself. */
+static void remove_exposed_drives(struct agent_session *session, const VSS_ID *id, VSS_OBJECT_TYPE type,
+        LONG context)
+{
+    VSS_SNAPSHOT_PROP *props;
+    ULONG count, i;
+
+    if (agent_query_snapshots(session, context, &props, &count) != S_OK)
+        return;
+    for (i = 0; i < count; ++i)
+    {
+        const VSS_ID *key = type == VSS_OBJECT_SNAPSHOT ? &props[i].m_SnapshotId : &props[i].m_SnapshotSetId;
+
+        if (IsEqualGUID(key, id) && is_drive_target(props[i].m_pwszExposedName))
+            drive_remove(props[i].m_pwszExposedName[0]);
+        VssFreeSnapshotPropertiesInternal(&props[i]);
+    }
+    free(props);
+}
+
 HRESULT WINAPI backup_components_DeleteSnapshots(IVssBackupComponentsEx4 *iface, VSS_ID id,
         VSS_OBJECT_TYPE type, BOOL force, LONG *deleted, VSS_ID *nondeleted)
 {
@@ -58,13 +86,50 @@ HRESULT WINAPI backup_components_DeleteSnapshots(IVssBackupComponentsEx4 *iface,
 
     /* It works on existing snapshots, whatever the object's state. */
     if ((hr = backup_components_agent(iface, FALSE, &session, &context)) == S_OK)
+    {
+        remove_exposed_drives(session, &id, type, context);
         hr = agent_delete_snapshots(session, &id, type, context, force, deleted, nondeleted);
+    }
     return policy_result(policy_documented(SLOT_DELETE_SNAPSHOTS, hr));
+}
+
+/* Registers in this prefix the transportable set that the loaded document
+ * describes (made in another prefix of this host); all or nothing. */
+static HRESULT import_set(struct agent_session *session, LONG context, const VSS_ID *set_id,
+        const struct bcd_snapshot *snapshots, unsigned int count)
+{
+    struct agent_import *items;
+    ULONG imported = 0;
+    unsigned int i;
+    HRESULT hr;
+
+    if (!(items = calloc(max(count, 1), sizeof(*items))))
+        return E_OUTOFMEMORY;
+    for (i = 0; i < count; ++i)
+    {
+        items[i].id = snapshots[i].id;
+        items[i].provider_id = snapshots[i].provider_id;
+        items[i].attributes = snapshots[i].attributes;
+        items[i].original_volume = snapshots[i].original_volume;
+        items[i].originating_machine = snapshots[i].originating_machine;
+        items[i].locator = snapshots[i].locator;
+    }
+    hr = agent_import_snapshots(session, set_id, context, items, count, &imported);
+    free(items);
+    TRACE("%s: %lu of %u snapshots imported, hr %#lx.\n", debugstr_guid(set_id), imported, count, hr);
+    /* Nothing is imported unless everything is. */
+    if (hr != S_OK && hr != E_OUTOFMEMORY && hr != VSS_E_UNEXPECTED)
+        hr = VSS_E_NO_SNAPSHOTS_IMPORTED;
+    return hr;
 }
 
 HRESULT WINAPI backup_components_ImportSnapshots(IVssBackupComponentsEx4 *iface, IVssAsync **async)
 {
-    BOOL transportable;
+    struct agent_session *session = NULL;
+    struct bcd_snapshot *snapshots;
+    unsigned int count;
+    LONG context, set_context;
+    VSS_ID set_id;
     HRESULT hr;
 
     TRACE("%p, %p.\n", iface, async);
@@ -75,7 +140,8 @@ HRESULT WINAPI backup_components_ImportSnapshots(IVssBackupComponentsEx4 *iface,
     if ((hr = policy_check_caller()) != S_OK)
         return hr;
 
-    if ((hr = backup_components_import_state(iface, &transportable)) != S_OK)
+    hr = backup_components_import_description(iface, &set_id, &set_context, &snapshots, &count);
+    if (hr != S_OK && hr != VSS_E_OBJECT_NOT_FOUND && hr != VSS_E_INVALID_XML_DOCUMENT)
         return policy_result(hr);
 
     /* Only servers import, and only a document that describes a
@@ -83,40 +149,28 @@ HRESULT WINAPI backup_components_ImportSnapshots(IVssBackupComponentsEx4 *iface,
     if (!policy_is_server())
     {
         WARN("%p: client versions cannot import snapshots.\n", iface);
-        return VSS_E_BAD_STATE;
+        hr = VSS_E_BAD_STATE;
     }
-    if (!transportable)
+    else if (hr != S_OK || !count)
     {
-        WARN("%p: the document describes no transportable set.\n", iface);
-        return VSS_E_BAD_STATE;
+        WARN("%p: the document describes no importable set, hr %#lx.\n", iface, hr);
+        hr = VSS_E_BAD_STATE;
     }
-    FIXME("%p: importing needs a hardware provider; nothing can be imported.\n", iface);
-    return policy_result(backup_components_start_result(iface, VSS_E_NO_SNAPSHOTS_IMPORTED, TRUE, async));
-}
-
-/* S_OK when a snapshot of the set exists in the context. */
-static HRESULT find_set(struct agent_session *session, LONG context, const VSS_ID *set_id)
-{
-    VSS_SNAPSHOT_PROP *props;
-    ULONG count, i;
-    HRESULT hr;
-
-    if ((hr = agent_query_snapshots(session, context, &props, &count)) != S_OK)
-        return hr;
-    hr = VSS_E_OBJECT_NOT_FOUND;
-    for (i = 0; i < count; ++i)
+    else if ((hr = backup_components_agent(iface, TRUE, &session, &context)) == S_OK)
     {
-        if (IsEqualGUID(&props[i].m_SnapshotSetId, set_id))
-            hr = S_OK;
-        VssFreeSnapshotPropertiesInternal(&props[i]);
+        /* Done at once (claims and records); the result is the
+         * operation's status, which no Cancel can undo any more. */
+        hr = backup_components_start_result(iface, import_set(session, context, &set_id, snapshots, count),
+                FALSE, async);
     }
-    free(props);
-    return hr;
+    bcd_free_snapshots(snapshots, count);
+    return policy_result(hr);
 }
 
 HRESULT WINAPI backup_components_BreakSnapshotSet(IVssBackupComponentsEx4 *iface, VSS_ID set_id)
 {
     struct agent_session *session;
+    ULONG broken = 0;
     LONG context;
     HRESULT hr;
 
@@ -127,14 +181,12 @@ HRESULT WINAPI backup_components_BreakSnapshotSet(IVssBackupComponentsEx4 *iface
     if ((hr = policy_check_caller()) != S_OK)
         return hr;
 
-    /* Only hardware-provider sets can be broken; winevss's providers are
-     * software ones, which veto. */
-    if ((hr = backup_components_agent(iface, FALSE, &session, &context)) == S_OK
-            && (hr = find_set(session, context, &set_id)) == S_OK)
-    {
-        WARN("%p: %s was made by a software provider.\n", iface, debugstr_guid(&set_id));
-        hr = VSS_E_PROVIDER_VETO;
-    }
+    /* Only imported sets can be broken (the agent vetoes the others, made
+     * by a software provider here).  The broken snapshots keep any drive
+     * letter or folder they were exposed at. */
+    if ((hr = backup_components_agent(iface, FALSE, &session, &context)) == S_OK)
+        hr = agent_break_set(session, &set_id, context, 0, &broken);
+    TRACE("%p: %lu snapshots broken.\n", iface, broken);
     return policy_result(policy_documented(SLOT_BREAK_SNAPSHOT_SET, hr));
 }
 
@@ -281,10 +333,72 @@ static HRESULT existing_snapshot(IVssBackupComponentsEx4 *iface, BOOL need_backu
     return hr;
 }
 
+/* Whether a snapshot may be exposed at all, and how. */
+static HRESULT check_exposable(IVssBackupComponentsEx4 *iface, const VSS_SNAPSHOT_PROP *prop, LONG attributes)
+{
+    /* Wine has no file server to share through. */
+    if (attributes == VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY)
+    {
+        WARN("%p: snapshots cannot be shared remotely.\n", iface);
+        return VSS_E_PROVIDER_VETO;
+    }
+    /* Only persistent snapshots, and no client-accessible ones (the pages'
+     * rules, section 5.2). */
+    if (!(prop->m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_PERSISTENT)
+            || (prop->m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE))
+    {
+        WARN("%p: attributes %#lx cannot be exposed locally.\n", iface, prop->m_lSnapshotAttributes);
+        return VSS_E_PROVIDER_VETO;
+    }
+    if (prop->m_pwszExposedName)
+    {
+        WARN("%p: exposed as %s already.\n", iface, debugstr_w(prop->m_pwszExposedName));
+        return VSS_E_PROVIDER_VETO;
+    }
+    return S_OK;
+}
+
+/* "X:", "X:\" or a folder "X:\dir[\]": anything else is not a place to
+ * expose at. */
+static BOOL is_valid_target(const WCHAR *target)
+{
+    size_t len = wcslen(target);
+
+    if (is_drive_target(target))
+        return TRUE;
+    return len > 3 && len < MAX_PATH && is_drive_target((WCHAR[]){target[0], target[1], 0})
+            && target[2] == '\\' && !wcspbrk(target, L"*?\"<>|/") && !wcsstr(target, L"\\\\");
+}
+
+static HRESULT expose_locally(struct agent_session *session, LONG context, const VSS_ID *id,
+        const WCHAR *target, WCHAR **exposed)
+{
+    char *host_dir;
+    HRESULT hr;
+
+    if (is_drive_target(target) && drive_in_use(target[0]))
+    {
+        WARN("drive %c: is in use.\n", (char)target[0]);
+        return E_INVALIDARG;
+    }
+    if ((hr = agent_expose_snapshot(session, id, context, target, exposed, &host_dir)) != S_OK)
+        return hr;
+    if (is_drive_target(target) && (hr = drive_define(target[0], host_dir)) != S_OK)
+    {
+        agent_unexpose_snapshot(session, id, context);
+        CoTaskMemFree(*exposed);
+        *exposed = NULL;
+    }
+    free(host_dir);
+    return hr;
+}
+
 HRESULT WINAPI backup_components_ExposeSnapshot(IVssBackupComponentsEx4 *iface, VSS_ID id,
         VSS_PWSZ path_from_root, LONG attributes, VSS_PWSZ expose, VSS_PWSZ *exposed)
 {
+    struct agent_session *session = NULL;
     VSS_SNAPSHOT_PROP prop;
+    LONG context;
     HRESULT hr;
 
     TRACE("%p, %s, %s, %#lx, %s, %p.\n", iface, debugstr_guid(&id), debugstr_w(path_from_root), attributes,
@@ -301,7 +415,7 @@ HRESULT WINAPI backup_components_ExposeSnapshot(IVssBackupComponentsEx4 *iface, 
         return E_INVALIDARG;
     if (attributes == VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY)
     {
-        if (path_from_root || !expose || !*expose)
+        if (path_from_root || !expose || !is_valid_target(expose))
             return E_INVALIDARG;
     }
     else if (attributes != VSS_VOLSNAP_ATTR_EXPOSED_REMOTELY)
@@ -311,22 +425,26 @@ HRESULT WINAPI backup_components_ExposeSnapshot(IVssBackupComponentsEx4 *iface, 
     if ((hr = policy_check_caller()) != S_OK)
         return hr;
 
-    if ((hr = existing_snapshot(iface, TRUE, &id, FALSE, &prop)) == S_OK)
+    if ((hr = backup_components_agent(iface, TRUE, &session, &context)) == S_OK)
     {
-        if (attributes == VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY
-                && !(prop.m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_PERSISTENT))
-            WARN("%p: only persistent snapshots are exposed locally.\n", iface);
-        else
-            FIXME("%p: exposing snapshots is not in the agent's interface yet.\n", iface);
-        hr = VSS_E_PROVIDER_VETO;
-        VssFreeSnapshotPropertiesInternal(&prop);
+        memset(&prop, 0, sizeof(prop));
+        if ((hr = agent_get_snapshot(session, &id, context, &prop)) == S_OK)
+        {
+            if ((hr = check_exposable(iface, &prop, attributes)) == S_OK)
+                hr = expose_locally(session, context, &id, expose, exposed);
+            VssFreeSnapshotPropertiesInternal(&prop);
+        }
     }
+    if (hr == S_OK)
+        TRACE("%p: exposed as %s.\n", iface, debugstr_w(*exposed));
     return policy_result(policy_documented(SLOT_EXPOSE_SNAPSHOT, hr));
 }
 
 HRESULT WINAPI backup_components_RevertToSnapshot(IVssBackupComponentsEx4 *iface, VSS_ID id, BOOL force)
 {
+    struct agent_session *session;
     VSS_SNAPSHOT_PROP prop;
+    LONG context;
     HRESULT hr;
 
     TRACE("%p, %s, %d.\n", iface, debugstr_guid(&id), force);
@@ -347,21 +465,59 @@ HRESULT WINAPI backup_components_RevertToSnapshot(IVssBackupComponentsEx4 *iface
             WARN("%p: %s is not persistent.\n", iface, debugstr_guid(&id));
             hr = VSS_E_UNSUPPORTED_CONTEXT;
         }
-        else
+        else if ((hr = backup_components_agent(iface, FALSE, &session, &context)) == S_OK)
         {
-            FIXME("%p: reverting is not in the agent's interface yet.\n", iface);
-            hr = E_NOTIMPL;
+            /* The agent swaps the volume's tree for the snapshot's and
+             * returns when it is done; only the btrfs provider can
+             * (E_NOTIMPL from the others). */
+            if ((hr = agent_revert(session, &id, force)) != S_OK)
+                WARN("%p: revert to %s failed, hr %#lx.\n", iface, debugstr_guid(&id), hr);
         }
         VssFreeSnapshotPropertiesInternal(&prop);
     }
     return policy_result(policy_documented(SLOT_REVERT_TO_SNAPSHOT, hr));
 }
 
+/* QueryRevertStatus's operation: it asks the agent until no revert of the
+ * volume runs any more. */
+struct revert_status
+{
+    struct agent_session *session;  /* the owner's; the worker keeps the owner alive */
+    WCHAR volume[];
+};
+
+#define REVERT_POLL_MS 100
+
+static HRESULT revert_status_run(struct vss_async *async, void *context)
+{
+    struct revert_status *status = context;
+    BOOL in_progress;
+    HRESULT hr;
+
+    while ((hr = agent_revert_status(status->session, status->volume, &in_progress)) == S_OK && in_progress)
+        Sleep(REVERT_POLL_MS);
+    return policy_documented(SLOT_QUERY_REVERT_STATUS, hr);
+}
+
+static void revert_status_complete(void *context, HRESULT hr)
+{
+    free(context);
+}
+
+/* A revert cannot be cancelled (page), and neither can waiting for it. */
+static const struct async_operation revert_status_operation =
+{
+    revert_status_run,
+    revert_status_complete,
+    FALSE,
+};
+
 HRESULT WINAPI backup_components_QueryRevertStatus(IVssBackupComponentsEx4 *iface, VSS_PWSZ volume,
         IVssAsync **async)
 {
     struct agent_session *session;
-    struct agent_volume resolved;
+    struct revert_status *status;
+    BOOL in_progress;
     LONG context;
     HRESULT hr;
 
@@ -377,21 +533,27 @@ HRESULT WINAPI backup_components_QueryRevertStatus(IVssBackupComponentsEx4 *ifac
     if ((hr = snapshots_check_volume_name(volume, FALSE)) != S_OK)
         return policy_result(policy_documented(SLOT_QUERY_REVERT_STATUS, hr));
 
-    if ((hr = backup_components_agent(iface, FALSE, &session, &context)) == S_OK)
+    /* A volume that does not exist or cannot be reverted fails here; the
+     * status then follows the revert, if one runs. */
+    if ((hr = backup_components_agent(iface, FALSE, &session, &context)) == S_OK
+            && (hr = agent_revert_status(session, volume, &in_progress)) == S_OK)
     {
-        memset(&resolved, 0, sizeof(resolved));
-        hr = agent_resolve_volume(session, volume, &resolved);
+        TRACE("%p: %s, revert in progress %d.\n", iface, debugstr_w(volume), in_progress);
+        if (!(status = malloc(offsetof(struct revert_status, volume[wcslen(volume) + 1]))))
+            return E_OUTOFMEMORY;
+        status->session = session;
+        wcscpy(status->volume, volume);
+        if ((hr = async_start(&revert_status_operation, status, (IUnknown *)iface, async)) != S_OK)
+            free(status);
     }
-    /* No revert is ever in progress: the status is "finished" at once, and
-     * a revert cannot be cancelled. */
-    if (hr == S_OK)
-        hr = backup_components_start_result(iface, S_OK, FALSE, async);
     return policy_result(policy_documented(SLOT_QUERY_REVERT_STATUS, hr));
 }
 
 HRESULT WINAPI backup_components_UnexposeSnapshot(IVssBackupComponentsEx4 *iface, VSS_ID id)
 {
+    struct agent_session *session = NULL;
     VSS_SNAPSHOT_PROP prop;
+    LONG context;
     HRESULT hr;
 
     TRACE("%p, %s.\n", iface, debugstr_guid(&id));
@@ -403,7 +565,10 @@ HRESULT WINAPI backup_components_UnexposeSnapshot(IVssBackupComponentsEx4 *iface
     if ((hr = policy_check_caller()) != S_OK)
         return hr;
 
-    if ((hr = existing_snapshot(iface, TRUE, &id, FALSE, &prop)) == S_OK)
+    if ((hr = backup_components_agent(iface, TRUE, &session, &context)) != S_OK)
+        return policy_result(policy_documented(SLOT_UNEXPOSE_SNAPSHOT, hr));
+    memset(&prop, 0, sizeof(prop));
+    if ((hr = agent_get_snapshot(session, &id, context, &prop)) == S_OK)
     {
         if (!prop.m_pwszExposedName)
         {
@@ -412,8 +577,11 @@ HRESULT WINAPI backup_components_UnexposeSnapshot(IVssBackupComponentsEx4 *iface
         }
         else
         {
-            FIXME("%p: exposing snapshots is not in the agent's interface yet.\n", iface);
-            hr = VSS_E_PROVIDER_VETO;
+            /* The mount manager forgets the letter first, so that no drive
+             * outlives its record. */
+            if (is_drive_target(prop.m_pwszExposedName))
+                drive_remove(prop.m_pwszExposedName[0]);
+            hr = agent_unexpose_snapshot(session, &id, context);
         }
         VssFreeSnapshotPropertiesInternal(&prop);
     }
@@ -425,6 +593,7 @@ HRESULT WINAPI backup_components_BreakSnapshotSetEx(IVssBackupComponentsEx4 *ifa
 {
     static const DWORD identity = VSS_BREAKEX_FLAG_REVERT_IDENTITY_ALL | VSS_BREAKEX_FLAG_REVERT_IDENTITY_NONE;
     struct agent_session *session;
+    ULONG broken = 0;
     LONG context;
     HRESULT hr;
 
@@ -441,12 +610,15 @@ HRESULT WINAPI backup_components_BreakSnapshotSetEx(IVssBackupComponentsEx4 *ifa
     if ((hr = policy_check_caller()) != S_OK)
         return hr;
 
-    /* As BreakSnapshotSet: software providers veto, through the status. */
-    if ((hr = backup_components_agent(iface, FALSE, &session, &context)) == S_OK
-            && (hr = find_set(session, context, &set_id)) == S_OK)
+    /* As BreakSnapshotSet, done at once (it only forgets records); an
+     * unknown set fails the call, anything else is the operation's status.
+     * Identity flags concern LUNs, which have no counterpart here. */
+    if ((hr = backup_components_agent(iface, FALSE, &session, &context)) == S_OK)
     {
-        WARN("%p: %s was made by a software provider.\n", iface, debugstr_guid(&set_id));
-        hr = backup_components_start_result(iface, VSS_E_PROVIDER_VETO, TRUE, async);
+        hr = agent_break_set(session, &set_id, context, flags, &broken);
+        TRACE("%p: %s, %lu snapshots broken.\n", iface, debugstr_guid(&set_id), broken);
+        if (hr != VSS_E_OBJECT_NOT_FOUND)
+            hr = backup_components_start_result(iface, hr, FALSE, async);
     }
     return policy_result(policy_documented(SLOT_BREAK_SNAPSHOT_SET_EX, hr));
 }

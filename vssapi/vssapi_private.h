@@ -44,7 +44,9 @@ HRESULT backup_components_create(IVssBackupComponents **out);
 HRESULT backup_components_agent(IVssBackupComponentsEx4 *iface, BOOL backup_only, struct agent_session **session,
         LONG *context);
 BOOL backup_components_creating(IVssBackupComponentsEx4 *iface, const VSS_ID *snapshot_id);
-HRESULT backup_components_import_state(IVssBackupComponentsEx4 *iface, BOOL *transportable);
+struct bcd_snapshot;
+HRESULT backup_components_import_description(IVssBackupComponentsEx4 *iface, VSS_ID *set_id, LONG *context,
+        struct bcd_snapshot **snapshots, unsigned int *count);
 HRESULT backup_components_start_result(IVssBackupComponentsEx4 *iface, HRESULT result, BOOL cancellable,
         IVssAsync **out);
 /* When a component method may be called. */
@@ -56,8 +58,11 @@ enum component_when
     COMPONENT_RESTORE_FILES,    /* a restore, between PreRestore and PostRestore */
     COMPONENT_RESTORE_ANNOTATE, /* a restore, before PostRestore */
 };
-HRESULT backup_components_find_component(IVssBackupComponentsEx4 *iface, enum component_when when,
-        const VSS_ID *writer, const WCHAR *logical_path, const WCHAR *name);
+/* The state checks of a component method, then the annotation of the
+ * component in the document (bcd_annotate). */
+struct bcd_annotation;
+HRESULT backup_components_annotate(IVssBackupComponentsEx4 *iface, enum component_when when,
+        const struct bcd_annotation *annotation);
 
 /* components.c: the component methods. */
 BOOL components_is_valid_type(VSS_COMPONENT_TYPE type);
@@ -205,21 +210,18 @@ void async_abandon(IVssAsync *async);
  * failure. */
 HRESULT enum_object_create(VSS_OBJECT_PROP *props, ULONG count, IVssEnumObject **out);
 
-/* bcd.c: the Backup Components Document. */
-struct bcd;
-/* xml NULL: a new, empty document.  VSS_E_INVALID_XML_DOCUMENT when xml is
- * not a well-formed Backup Components Document. */
-HRESULT bcd_create(const WCHAR *xml, struct bcd **out);
-void bcd_destroy(struct bcd *bcd);
-void bcd_set_backup_state(struct bcd *bcd, BOOL select_components, BOOL bootable_state,
-        VSS_BACKUP_TYPE type, BOOL partial_files);
-void bcd_set_restore_type(struct bcd *bcd, VSS_RESTORE_TYPE type);
-void bcd_set_snapshot_set(struct bcd *bcd, const VSS_ID *set_id);
-/* Whether a loaded document describes a transportable snapshot set, and
- * whether that description holds a given snapshot. */
-BOOL bcd_describes_snapshot_set(const struct bcd *bcd);
-BOOL bcd_describes_snapshot(const struct bcd *bcd, const VSS_ID *snapshot_id);
-/* The document as XML; the caller frees it with SysFreeString. */
+/* drive.c: drive letters through Wine's mount manager. */
+HRESULT drive_define(WCHAR letter, const char *unix_dir);
+HRESULT drive_remove(WCHAR letter);
+BOOL drive_in_use(WCHAR letter);
+
+/* bcd.c: the Backup Components Document (portable model in bcd.h, on the
+ * XML tree of xml.h), and the document as a BSTR for SaveAsXML. */
+#include "bcd.h"
 HRESULT bcd_save(const struct bcd *bcd, BSTR *out);
+
+/* component.c: the read views GetWriterComponents returns, over a copy of
+ * one WRITER_COMPONENTS element (bcd_writer_components), which they own. */
+HRESULT writer_components_create(struct xml_node *writer, IVssWriterComponentsExt **out);
 
 #endif /* __VSSAPI_PRIVATE_H */

@@ -4,16 +4,21 @@
 
 WINETEST_SRCS  := async.c backup.c enum.c exports.c loader.c snapshot.c state.c version.c
 WINETEST_SRCS  += shadow.c
+WINETEST_SRCS  += bcd.c
+WINETEST_SRCS  += revert.c persist.c transport.c
 WINETEST_NAMES := $(WINETEST_SRCS:.c=)
+# Helpers of several tests (no START_TEST of their own).
+WINETEST_COMMON := common.c
 WINETEST_CFLAGS := -O2 -g -Wall -Wno-unused-parameter -Werror=implicit-function-declaration \
                    -D_WIN32_WINNT=0x0A00 -I$(GEN_INCLUDE) -Iwinetest/include
 WINETEST_LIBS  := -lvssapi -lole32 -loleaut32 -luuid
 
 # $(call winetest_rules,ARCH)
 define winetest_rules
-WINETEST_OBJS_$(1) := $$(WINETEST_SRCS:%.c=$(BUILD)/$(1)/winetest/%.o) $(BUILD)/$(1)/winetest/testlist.o
+WINETEST_OBJS_$(1) := $$(WINETEST_SRCS:%.c=$(BUILD)/$(1)/winetest/%.o) $(BUILD)/$(1)/winetest/testlist.o \
+                      $$(WINETEST_COMMON:%.c=$(BUILD)/$(1)/winetest/%.o)
 
-$(BUILD)/$(1)/winetest/%.o: winetest/%.c winetest/include/wine/test.h $$(GEN_HEADERS) | $(BUILD)/$(1)/winetest
+$(BUILD)/$(1)/winetest/%.o: winetest/%.c winetest/common.h winetest/include/wine/test.h $$(GEN_HEADERS) | $(BUILD)/$(1)/winetest
 	$$(CC_$(1)) $$(WINETEST_CFLAGS) -c -o $$@ $$<
 
 $(BUILD)/$(1)/winetest/testlist.o: $(BUILD)/$(1)/winetest/testlist.c winetest/include/wine/test.h

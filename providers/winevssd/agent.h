@@ -40,6 +40,7 @@ struct agent {
 	unsigned int idle_timeout;     /* seconds without connections before exiting */
 	unsigned int hold_timeout;     /* milliseconds the prefix may be held (hold.h) */
 
+	pthread_mutex_t import_lock;   /* imports run one at a time (taken before lock) */
 	pthread_mutex_t lock;          /* protects everything below and the catalog */
 	struct catalog *catalog;
 	struct session *creating;      /* holder of the set creation lock, or NULL */

@@ -33,7 +33,9 @@ static const char schema[] =
 	" created INTEGER NOT NULL,"
 	" committed INTEGER NOT NULL DEFAULT 0,"
 	" run_id INTEGER NOT NULL DEFAULT 0,"
-	" session INTEGER NOT NULL DEFAULT 0);"
+	" session INTEGER NOT NULL DEFAULT 0,"
+	" exposed_name TEXT NOT NULL DEFAULT '',"
+	" exposed_path TEXT NOT NULL DEFAULT '');"
 	"INSERT OR IGNORE INTO meta VALUES ('next_device', 1);";
 
 static int sql_fail(struct catalog *c, const char *what)
@@ -67,6 +69,11 @@ static int check_schema_version(struct catalog *c)
 
 	if (version == CATALOG_SCHEMA_VERSION)
 		return 0;
+	/* Version 2 added the exposure columns. */
+	if (version == 1)
+		return exec(c, "ALTER TABLE snapshots ADD COLUMN exposed_name TEXT NOT NULL DEFAULT '';"
+			    "ALTER TABLE snapshots ADD COLUMN exposed_path TEXT NOT NULL DEFAULT '';"
+			    "PRAGMA user_version = 2");
 	if (version != 0) {
 		log_error("catalog: schema version %d is newer than this agent's %d",
 			  version, CATALOG_SCHEMA_VERSION);
@@ -74,7 +81,7 @@ static int check_schema_version(struct catalog *c)
 	}
 	r = exec(c, schema);
 	if (!r)
-		r = exec(c, "PRAGMA user_version = 1");
+		r = exec(c, "PRAGMA user_version = 2");
 	return r;
 }
 
@@ -216,6 +223,25 @@ int catalog_remove(struct catalog *c, const struct proto_guid *id)
 	return r;
 }
 
+int catalog_set_exposure(struct catalog *c, const struct proto_guid *id, const char *name, const char *path)
+{
+	sqlite3_stmt *st;
+	int r = 0;
+
+	if (sqlite3_prepare_v2(c->db, "UPDATE snapshots SET exposed_name = ?2, exposed_path = ?3 WHERE id = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(c, "set exposure");
+	bind_guid(st, 1, id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = sql_fail(c, "set exposure");
+	else if (!sqlite3_changes(c->db))
+		r = -ENOENT;
+	sqlite3_finalize(st);
+	return r;
+}
+
 static void row_to_snapshot(sqlite3_stmt *st, struct catalog_snapshot *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -233,6 +259,8 @@ static void row_to_snapshot(sqlite3_stmt *st, struct catalog_snapshot *s)
 	s->committed = sqlite3_column_int(st, 11);
 	s->run_id = sqlite3_column_int64(st, 12);
 	s->session = sqlite3_column_int64(st, 13);
+	s->exposed_name = (char *)sqlite3_column_text(st, 14);
+	s->exposed_path = (char *)sqlite3_column_text(st, 15);
 }
 
 int catalog_foreach(struct catalog *c, enum catalog_filter filter, const struct proto_guid *key,
@@ -240,7 +268,8 @@ int catalog_foreach(struct catalog *c, enum catalog_filter filter, const struct 
 {
 	static const char columns[] =
 		"SELECT id, set_id, set_count, volume_name, volume_root, provider, provider_id, storage,"
-		" device, attributes, created, committed, run_id, session FROM snapshots";
+		" device, attributes, created, committed, run_id, session, exposed_name, exposed_path"
+		" FROM snapshots";
 	static const char * const where[] = {
 		[CATALOG_ALL] = "",
 		[CATALOG_COMMITTED] = " WHERE committed = 1",

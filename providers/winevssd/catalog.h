@@ -20,7 +20,7 @@
 
 #include "proto.h"
 
-#define CATALOG_SCHEMA_VERSION 1
+#define CATALOG_SCHEMA_VERSION 2
 
 struct catalog;
 
@@ -39,6 +39,8 @@ struct catalog_snapshot {
 	int committed;
 	uint64_t run_id;           /* 0 for persistent snapshots */
 	uint64_t session;
+	char *exposed_name;        /* "X:" or "X:\\dir\\" as ExposeSnapshot got it; "" when not exposed */
+	char *exposed_path;        /* the unix path that was made to show the snapshot */
 };
 
 int catalog_open(const char *path, struct catalog **out);
@@ -53,6 +55,8 @@ int catalog_insert_intent(struct catalog *c, const struct catalog_snapshot *s);
  * number, in one transaction. */
 int catalog_commit_set(struct catalog *c, const struct proto_guid *set_id);
 int catalog_remove(struct catalog *c, const struct proto_guid *id);
+/* Records (or, with "" and "", forgets) a snapshot's local exposure. */
+int catalog_set_exposure(struct catalog *c, const struct proto_guid *id, const char *name, const char *path);
 
 /* Calls fn for each matching row; fn returns 0 to continue.  The row's
  * strings are valid only during the call. */

@@ -34,6 +34,7 @@
 #include "catalog.h"
 #include "expose.h"
 #include "log.h"
+#include "requests.h"
 
 static void usage(FILE *f)
 {
@@ -234,6 +235,7 @@ int main(int argc, char **argv)
 		detach(&a);
 
 	pthread_mutex_init(&a.lock, NULL);
+	pthread_mutex_init(&a.import_lock, NULL);
 	gethostname(a.hostname, sizeof(a.hostname) - 1);
 	if (random_bytes(a.secret, sizeof(a.secret)) || random_bytes(&a.run_id, sizeof(a.run_id)))
 		return 1;
@@ -246,6 +248,10 @@ int main(int argc, char **argv)
 	}
 	if ((r = expose_init(&a)))
 		log_error("globalroot device directory: %s", strerror(-r));
+	/* A revert a crash interrupted is finished (or undone) first: the
+	 * volume's root must exist before anything else looks at it. */
+	if ((r = revert_recover(&a)))
+		log_error("revert recovery: %s", strerror(-r));
 	if ((r = agent_sweep(&a)))
 		log_error("sweep: %s", strerror(-r));
 

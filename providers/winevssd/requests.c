@@ -23,29 +23,15 @@
 #include "hold.h"
 #include "log.h"
 #include "provider.h"
+#include "requests.h"
 #include "volume.h"
 
-/* VSS attribute and context bits the agent needs (vss.h). */
-#define VSS_VOLSNAP_ATTR_PERSISTENT        0x00000001
-#define VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE 0x00000004
-#define VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE   0x00000008
-#define VSS_VOLSNAP_ATTR_NO_WRITERS        0x00000010
-#define VSS_VOLSNAP_ATTR_NOT_SURFACED      0x00000040
-#define VSS_VOLSNAP_ATTR_DIFFERENTIAL      0x00020000
-#define VSS_VOLSNAP_ATTR_PLEX              0x00040000
-#define VSS_CTX_ALL                        0xffffffffu
-#define CONTEXT_MASK (VSS_VOLSNAP_ATTR_PERSISTENT | VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE | \
-		      VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE | VSS_VOLSNAP_ATTR_NO_WRITERS)
-#define VSS_SS_CREATED 12
-#define VSS_OBJECT_SNAPSHOT_SET 2
-#define VSS_OBJECT_SNAPSHOT 3
-
-static void respond_status(struct proto_writer *w, enum proto_status status)
+void respond_status(struct proto_writer *w, enum proto_status status)
 {
 	proto_put_u32(w, status);
 }
 
-static int map_snap_error(enum snap_error err)
+int map_snap_error(enum snap_error err)
 {
 	switch (err) {
 	case SNAP_OK: return PROTO_OK;
@@ -60,12 +46,12 @@ static int map_snap_error(enum snap_error err)
 	}
 }
 
-static bool snapshot_in_context(const struct catalog_snapshot *s, uint32_t context)
+bool snapshot_in_context(const struct catalog_snapshot *s, uint32_t context)
 {
 	return context == VSS_CTX_ALL || (s->attributes & CONTEXT_MASK) == (context & CONTEXT_MASK);
 }
 
-static bool context_auto_release(uint32_t context)
+bool context_auto_release(uint32_t context)
 {
 	return !(context & VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE);
 }
@@ -345,7 +331,7 @@ static uint32_t snapshot_attributes(const struct snapshot_set *set, const struct
  * the agent kills itself (SIGKILL, no cleanup at all) when it reaches that
  * point of a commit, so tests can check the sweep after a crash at every
  * step. */
-static void crash_point(const char *name)
+void crash_point(const char *name)
 {
 	const char *want = getenv("WINEVSSD_CRASH_AT");
 
@@ -356,11 +342,6 @@ static void crash_point(const char *name)
 }
 
 /* --- snapshot records --- */
-
-struct record_list {
-	struct catalog_snapshot *items;
-	size_t count, capacity;
-};
 
 static char *strdup_or_empty(const char *s)
 {
@@ -386,18 +367,23 @@ static int collect_one(const struct catalog_snapshot *c, void *data)
 	copy->volume_root = strdup_or_empty(c->volume_root);
 	copy->provider = strdup_or_empty(c->provider);
 	copy->storage = strdup_or_empty(c->storage);
-	if (!copy->volume_name || !copy->volume_root || !copy->provider || !copy->storage) {
+	copy->exposed_name = strdup_or_empty(c->exposed_name);
+	copy->exposed_path = strdup_or_empty(c->exposed_path);
+	if (!copy->volume_name || !copy->volume_root || !copy->provider || !copy->storage
+			|| !copy->exposed_name || !copy->exposed_path) {
 		free(copy->volume_name);
 		free(copy->volume_root);
 		free(copy->provider);
 		free(copy->storage);
+		free(copy->exposed_name);
+		free(copy->exposed_path);
 		return -ENOMEM;
 	}
 	list->count++;
 	return 0;
 }
 
-static void records_free(struct record_list *list)
+void records_free(struct record_list *list)
 {
 	size_t i;
 
@@ -406,6 +392,8 @@ static void records_free(struct record_list *list)
 		free(list->items[i].volume_root);
 		free(list->items[i].provider);
 		free(list->items[i].storage);
+		free(list->items[i].exposed_name);
+		free(list->items[i].exposed_path);
 	}
 	free(list->items);
 	memset(list, 0, sizeof(*list));
@@ -413,20 +401,49 @@ static void records_free(struct record_list *list)
 
 /* Copies the matching records out of the catalog, so that slow host work
  * can run without agent->lock.  Caller holds agent->lock. */
-static int records_collect(struct agent *a, enum catalog_filter filter, const struct proto_guid *key,
+int records_collect(struct agent *a, enum catalog_filter filter, const struct proto_guid *key,
 		    const char *text, struct record_list *list)
 {
 	memset(list, 0, sizeof(*list));
 	return catalog_foreach(a->catalog, filter, key, text, collect_one, list);
 }
 
+/* Forgets, and reports as absent, a transportable snapshot that another
+ * prefix imported since. */
+static bool record_owned(struct agent *a, const struct catalog_snapshot *c)
+{
+	if (!transport_claimed_elsewhere(a, c))
+		return true;
+	transport_forget(a, c);
+	return false;
+}
+
+int record_find(struct agent *a, const struct proto_guid *id, uint32_t context, struct record_list *list)
+{
+	int status;
+
+	pthread_mutex_lock(&a->lock);
+	status = records_collect(a, CATALOG_ID, id, NULL, list) ? PROTO_E_INTERNAL : PROTO_OK;
+	pthread_mutex_unlock(&a->lock);
+	if (!status && (list->count != 1 || !list->items[0].committed
+			|| !snapshot_in_context(&list->items[0], context) || !record_owned(a, &list->items[0])))
+		status = PROTO_E_NOT_FOUND;
+	return status;
+}
+
 /* Removes one snapshot everywhere: its device link, its host snapshot, its
  * record (last, so that a crash midway leaves a record to sweep). */
-static int snapshot_remove(struct agent *a, const struct catalog_snapshot *c)
+int snapshot_remove(struct agent *a, const struct catalog_snapshot *c)
 {
 	enum snap_error err;
 	int r;
 
+	/* A transportable snapshot another prefix imported is that prefix's
+	 * now; an import that never committed never owned its snapshot. */
+	if (transport_claimed_elsewhere(a, c) || ((c->attributes & VSS_VOLSNAP_ATTR_IMPORTED) && !c->committed))
+		return transport_forget(a, c);
+	if (*c->exposed_name && (r = exposure_remove(a, c)))
+		log_error("unexposing %s: %s", c->exposed_name, strerror(-r));
 	if (c->device && (r = expose_unlink(a, c->device)))
 		log_error("unlinking device %u: %s", c->device, strerror(-r));
 	if (access(c->storage, F_OK) == 0 || errno != ENOENT) {
@@ -673,7 +690,7 @@ static void handle_abort_set(struct session *s, struct proto_reader *r, struct p
 
 /* --- queries --- */
 
-static void put_snapshot(struct agent *a, struct proto_writer *w, const struct catalog_snapshot *c)
+void put_snapshot(struct agent *a, struct proto_writer *w, const struct catalog_snapshot *c)
 {
 	struct proto_snapshot p = {
 		.id = c->id,
@@ -682,7 +699,7 @@ static void put_snapshot(struct agent *a, struct proto_writer *w, const struct c
 		.original_volume = c->volume_name,
 		.originating_machine = a->hostname,
 		.service_machine = a->hostname,
-		.exposed_name = "",
+		.exposed_name = c->exposed_name,
 		.exposed_path = "",
 		.provider_id = c->provider_id,
 		.attributes = c->attributes,
@@ -691,6 +708,9 @@ static void put_snapshot(struct agent *a, struct proto_writer *w, const struct c
 	};
 	char device[64];
 
+	/* ExposeSnapshot surfaces the snapshot (VSS_REFERENCE.md section 4.2). */
+	if (*c->exposed_name)
+		p.attributes = (p.attributes | VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY) & ~VSS_VOLSNAP_ATTR_NOT_SURFACED;
 	snprintf(device, sizeof(device), "\\\\?\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy%u", c->device);
 	p.device = device;
 	proto_put_snapshot(w, &p);
@@ -709,11 +729,7 @@ static void handle_get_snapshot(struct session *s, struct proto_reader *r, struc
 	if (proto_reader_end(r))
 		return respond_status(w, PROTO_E_BAD_REQUEST);
 
-	pthread_mutex_lock(&a->lock);
-	status = records_collect(a, CATALOG_ID, &id, NULL, &list) ? PROTO_E_INTERNAL : PROTO_OK;
-	pthread_mutex_unlock(&a->lock);
-	if (!status && (list.count != 1 || !list.items[0].committed || !snapshot_in_context(&list.items[0], context)))
-		status = PROTO_E_NOT_FOUND;
+	status = record_find(a, &id, context, &list);
 	respond_status(w, status);
 	if (!status)
 		put_snapshot(a, w, &list.items[0]);
@@ -724,6 +740,7 @@ static void handle_query_snapshots(struct session *s, struct proto_reader *r, st
 {
 	struct agent *a = s->agent;
 	struct record_list list;
+	bool *listed;
 	uint32_t context, n = 0;
 	size_t i;
 
@@ -739,13 +756,21 @@ static void handle_query_snapshots(struct session *s, struct proto_reader *r, st
 	}
 	pthread_mutex_unlock(&a->lock);
 
-	for (i = 0; i < list.count; i++)
-		n += snapshot_in_context(&list.items[i], context);
+	/* Each record is judged once: record_owned() may forget it. */
+	if (!(listed = calloc(list.count + 1, sizeof(*listed)))) {
+		records_free(&list);
+		return respond_status(w, PROTO_E_INTERNAL);
+	}
+	for (i = 0; i < list.count; i++) {
+		listed[i] = snapshot_in_context(&list.items[i], context) && record_owned(a, &list.items[i]);
+		n += listed[i];
+	}
 	respond_status(w, PROTO_OK);
 	proto_put_u32(w, n);
 	for (i = 0; i < list.count; i++)
-		if (snapshot_in_context(&list.items[i], context))
+		if (listed[i])
 			put_snapshot(a, w, &list.items[i]);
+	free(listed);
 	records_free(&list);
 }
 
@@ -796,7 +821,8 @@ static void handle_delete_snapshots(struct session *s, struct proto_reader *r, s
 	pthread_mutex_unlock(&a->lock);
 
 	for (i = 0; !status && i < list.count; i++) {
-		if (!list.items[i].committed || !snapshot_in_context(&list.items[i], context))
+		if (!list.items[i].committed || !snapshot_in_context(&list.items[i], context)
+				|| !record_owned(a, &list.items[i]))
 			continue;
 		if ((status = snapshot_remove(a, &list.items[i])))
 			failed = list.items[i].id;
@@ -845,6 +871,13 @@ void request_dispatch(struct session *s, const struct proto_header *h, struct pr
 	case PROTO_QUERY_SNAPSHOTS: handle_query_snapshots(s, r, w); break;
 	case PROTO_QUERY_PROVIDERS: handle_query_providers(s, r, w); break;
 	case PROTO_DELETE_SNAPSHOTS: handle_delete_snapshots(s, r, w); break;
+	case PROTO_EXPOSE_SNAPSHOT: handle_expose_snapshot(s, r, w); break;
+	case PROTO_UNEXPOSE_SNAPSHOT: handle_unexpose_snapshot(s, r, w); break;
+	case PROTO_GET_LOCATOR: handle_get_locator(s, r, w); break;
+	case PROTO_IMPORT_SNAPSHOTS: handle_import_snapshots(s, r, w); break;
+	case PROTO_BREAK_SET: handle_break_set(s, r, w); break;
+	case PROTO_REVERT: handle_revert(s, r, w); break;
+	case PROTO_REVERT_STATUS: handle_revert_status(s, r, w); break;
 	default: respond_status(w, PROTO_E_BAD_REQUEST); break;
 	}
 }
@@ -874,6 +907,10 @@ static void sweep_storage_dirs(struct agent *a, const struct record_list *list)
 	snprintf(own, sizeof(own), "%s/snapshots", a->state_dir);
 	snap_sweep_unfinished(own);
 	for (i = 0; i < list->count; i++) {
+		/* An imported snapshot lives in the storage of the prefix that
+		 * made it, whose agent may be creating there right now. */
+		if (list->items[i].attributes & VSS_VOLSNAP_ATTR_IMPORTED)
+			continue;
 		if (!(parent = strdup(list->items[i].storage)))
 			continue;
 		if ((slash = strrchr(parent, '/')) && slash != parent) {

@@ -2,7 +2,7 @@
 # Links the provider library ($(BUILD)/native/libsnap.a, providers/rules.mk)
 # and the wire protocol code shared with vssapi.dll (providers/proto.c).
 
-WINEVSSD_SRCS := catalog.c expose.c hold.c log.c main.c provider.c requests.c session.c util.c volume.c
+WINEVSSD_SRCS := catalog.c expose.c exposure.c hold.c log.c main.c provider.c requests.c revert.c session.c transport.c util.c volume.c
 WINEVSSD_OBJS := $(WINEVSSD_SRCS:%.c=$(BUILD)/native/winevssd/%.o) $(BUILD)/native/winevssd/proto.o
 WINEVSSD_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
                    -D_GNU_SOURCE -Iproviders -Iproviders/winevssd
@@ -30,8 +30,9 @@ $(BUILD)/native/tests/test-proto: tests/test-proto.c providers/proto.c providers
 
 all: $(BUILD)/native/tests/test-proto
 
-$(BUILD)/native/tests/test-agent: tests/test-agent.c providers/proto.c providers/proto.h
+$(BUILD)/native/tests/test-agent: tests/test-agent.c providers/proto.c providers/proto.h $(BUILD)/native/libsnap.a
 	@mkdir -p $(@D)
-	$(HOSTCC) $(WINEVSSD_CFLAGS) -Wno-format-truncation -o $@ tests/test-agent.c providers/proto.c
+	$(HOSTCC) $(WINEVSSD_CFLAGS) -Wno-format-truncation -o $@ tests/test-agent.c providers/proto.c \
+		$(BUILD)/native/libsnap.a -lbtrfsutil -lpthread
 
 all: $(BUILD)/native/tests/test-agent

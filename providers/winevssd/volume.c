@@ -79,9 +79,10 @@ static int open_component(int dir, const char *name, char *found, size_t size)
 	return fd;
 }
 
-/* "X:\dir\dir\": a directory below a drive on which another file system or
- * btrfs subvolume is mounted (a different device than its parent). */
-static int resolve_mount_folder(struct agent *a, const char *root, char **unix_root)
+/* "X:\dir\dir\": a directory below a drive; with must_be_mount, one on
+ * which another file system or btrfs subvolume is mounted (a different
+ * device than its parent). */
+static int resolve_folder(struct agent *a, const char *root, bool must_be_mount, char **unix_root)
 {
 	char *drive = NULL, *copy, *component, *save, path[PATH_MAX], found[256];
 	struct stat parent, st;
@@ -115,7 +116,7 @@ static int resolve_mount_folder(struct agent *a, const char *root, char **unix_r
 		strcat(path, "/");
 		strcat(path, found);
 	}
-	if (!status && (fstat(dir, &st) < 0 || st.st_dev == parent.st_dev))
+	if (!status && (fstat(dir, &st) < 0 || (must_be_mount && st.st_dev == parent.st_dev)))
 		status = PROTO_E_NOT_FOUND;   /* a plain directory is not a volume */
 	if (dir >= 0)
 		close(dir);
@@ -136,7 +137,17 @@ int volume_resolve(struct agent *a, const char *root, char **unix_root)
 		return PROTO_E_NOT_FOUND;
 	if (len == 3)
 		return resolve_drive(a, root[0], unix_root);
-	return resolve_mount_folder(a, root, unix_root);
+	return resolve_folder(a, root, true, unix_root);
+}
+
+int volume_resolve_folder(struct agent *a, const char *folder, char **unix_path)
+{
+	size_t len = strlen(folder);
+
+	if (len < 4 || !isalpha((unsigned char)folder[0]) || folder[1] != ':' || folder[2] != '\\' ||
+	    folder[len - 1] != '\\' || strstr(folder, "\\\\"))
+		return PROTO_E_NOT_FOUND;
+	return resolve_folder(a, folder, false, unix_path);
 }
 
 void volume_folder_name(const char *unix_root, char name[50])

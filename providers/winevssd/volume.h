@@ -13,6 +13,10 @@ struct agent;
  * PROTO_E_NOT_FOUND. */
 int volume_resolve(struct agent *a, const char *root, char **unix_root);
 
+/* Resolves any folder below a drive ("X:\dir\", trailing backslash) the
+ * same way, without following symbolic links. */
+int volume_resolve_folder(struct agent *a, const char *folder, char **unix_path);
+
 /* The \\?\Volume{GUID}\ name of a mount folder, stable for its directory. */
 void volume_folder_name(const char *unix_root, char name[50]);
 
