@@ -27,7 +27,7 @@ GEN_INCLUDE := $(BUILD)/include
 # Wine's debug.h (libwine-dev) gives the PE side Wine's TRACE/WARN/FIXME.
 WINE_INCLUDE := /usr/include/wine
 
-PE_CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
+PE_CFLAGS := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror=implicit-function-declaration \
              -Werror=incompatible-pointer-types -municode -D_WIN32_WINNT=0x0A00 \
              -DWINE_UNICODE_NATIVE -D__WINESRC__ -DCONST_VTABLE -I$(GEN_INCLUDE)
 

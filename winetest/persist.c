@@ -7,6 +7,10 @@
  *
  * Runs on S: (btrfs) when the prefix has it, else on U: (copy), from
  * Vista / 2008 on (UnexposeSnapshot is an IVssBackupComponentsEx2 method).
+ *
+ * tests/test-restart.sh runs "persist keep FILE" (a persistent snapshot,
+ * exposed at a drive letter), restarts Wine and the agent, then
+ * "persist reopen FILE": the snapshot, its exposure and the drive are back.
  */
 
 #include <stdarg.h>
@@ -70,6 +74,18 @@ static BOOL query_lists(IVssBackupComponentsEx2 *backup, const VSS_ID *id, HRESU
     }
     IVssEnumObject_Release(enumerator);
     return found;
+}
+
+static void delete_snapshot(IVssBackupComponentsEx2 *backup, const VSS_ID *id)
+{
+    VSS_ID nondeleted;
+    LONG deleted = 0;
+    HRESULT hr, query_hr;
+
+    hr = IVssBackupComponentsEx2_DeleteSnapshots(backup, *id, VSS_OBJECT_SNAPSHOT, TRUE, &deleted, &nondeleted);
+    ok(hr == S_OK && deleted == 1, "DeleteSnapshots: %#lx, %ld deleted.\n", hr, deleted);
+    ok(IsEqualGUID(&nondeleted, &GUID_NULL), "nondeleted %s.\n", wine_dbgstr_guid(&nondeleted));
+    ok(!query_lists(backup, id, &query_hr), "Query still lists the deleted snapshot.\n");
 }
 
 static WCHAR free_letter(void)
@@ -304,9 +320,7 @@ static void test_expose_errors(IVssBackupComponentsEx2 *backup, const VSS_ID *id
 static void test_delete_exposed(IVssBackupComponentsEx2 *backup, const VSS_ID *id)
 {
     WCHAR drive[4], *exposed = NULL;
-    VSS_ID nondeleted;
-    LONG deleted = 0;
-    HRESULT hr, query_hr;
+    HRESULT hr;
     WCHAR letter;
 
     if (!(letter = free_letter()))
@@ -316,11 +330,84 @@ static void test_delete_exposed(IVssBackupComponentsEx2 *backup, const VSS_ID *i
     ok(hr == S_OK, "ExposeSnapshot: %#lx.\n", hr);
     CoTaskMemFree(exposed);
 
-    hr = IVssBackupComponentsEx2_DeleteSnapshots(backup, *id, VSS_OBJECT_SNAPSHOT, TRUE, &deleted, &nondeleted);
-    ok(hr == S_OK && deleted == 1, "DeleteSnapshots: %#lx, %ld deleted.\n", hr, deleted);
-    ok(IsEqualGUID(&nondeleted, &GUID_NULL), "nondeleted %s.\n", wine_dbgstr_guid(&nondeleted));
+    delete_snapshot(backup, id);
     ok(!(GetLogicalDrives() & (1u << (letter - 'A'))), "the deleted snapshot's drive remains.\n");
-    ok(!query_lists(backup, id, &query_hr), "Query still lists the deleted snapshot.\n");
+}
+
+/* Before a restart of Wine and of the agent (tests/test-restart.sh): a
+ * persistent snapshot of the root, exposed at a free letter; "ID LETTER"
+ * in the file. */
+static void keep_exposed(const char *file_a)
+{
+    WCHAR file[MAX_PATH], drive[4], id_text[40], *exposed = NULL, path[MAX_PATH];
+    IVssBackupComponentsEx2 *backup;
+    IVssBackupComponents *maker;
+    char text[64];
+    VSS_ID id;
+    HRESULT hr;
+
+    MultiByteToWideChar(CP_ACP, 0, file_a, -1, file, ARRAY_SIZE(file));
+    make_path(path, root, L"a.txt");
+    if (!(maker = backup_snapshot(root, VSS_CTX_APP_ROLLBACK, &id)))
+        return;
+    IVssBackupComponents_Release(maker);
+    ok(write_text(path, "after", FALSE), "cannot rewrite %s.\n", wine_dbgstr_w(path));
+    if (!(drive[0] = free_letter()) || !(backup = create_for_all()))
+        return;
+    drive[1] = ':';
+    drive[2] = 0;
+    hr = IVssBackupComponentsEx2_ExposeSnapshot(backup, id, NULL, VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY, drive, &exposed);
+    ok(hr == S_OK, "ExposeSnapshot(%s): %#lx.\n", wine_dbgstr_w(drive), hr);
+    CoTaskMemFree(exposed);
+    IVssBackupComponentsEx2_Release(backup);
+    StringFromGUID2(&id, id_text, ARRAY_SIZE(id_text));
+    snprintf(text, sizeof(text), "%ls %lc", id_text, drive[0]);
+    ok(write_text(file, text, FALSE), "cannot write %s.\n", file_a);
+}
+
+/* After the restart: the snapshot, its exposure and its drive are back. */
+static void reopen_exposed(const char *file_a)
+{
+    WCHAR file[MAX_PATH], id_text[40], drive[4], path[MAX_PATH];
+    IVssBackupComponentsEx2 *backup;
+    VSS_SNAPSHOT_PROP prop;
+    const char *text;
+    HRESULT hr, query_hr;
+    char letter;
+    VSS_ID id;
+
+    MultiByteToWideChar(CP_ACP, 0, file_a, -1, file, ARRAY_SIZE(file));
+    text = read_text(file);
+    ok(text && sscanf(text, "%*s %c", &letter) == 1, "no snapshot was kept: %s.\n", debugstr_a(text));
+    if (!text)
+        return;
+    MultiByteToWideChar(CP_ACP, 0, text, 38, id_text, ARRAY_SIZE(id_text));
+    id_text[38] = 0;
+    ok(CLSIDFromString(id_text, &id) == S_OK, "bad id %s.\n", wine_dbgstr_w(id_text));
+    swprintf(drive, ARRAY_SIZE(drive), L"%c:", letter);
+
+    if (!(backup = create_for_all()))
+        return;
+    ok(query_lists(backup, &id, &query_hr), "the persistent snapshot is gone after the restart.\n");
+    hr = IVssBackupComponentsEx2_GetSnapshotProperties(backup, id, &prop);
+    ok(hr == S_OK, "GetSnapshotProperties: %#lx.\n", hr);
+    if (hr == S_OK)
+    {
+        ok(prop.m_pwszExposedName && !wcscmp(prop.m_pwszExposedName, drive), "exposed name %s.\n",
+                wine_dbgstr_w(prop.m_pwszExposedName));
+        VssFreeSnapshotPropertiesInternal(&prop);
+    }
+    ok(GetLogicalDrives() & (1u << (letter - 'A')), "%s is not a drive after the restart.\n", wine_dbgstr_w(drive));
+    swprintf(path, MAX_PATH, L"%ls\\%ls\\a.txt", drive, test_dir);
+    text = read_text(path);
+    ok(text && !strcmp(text, "before"), "a.txt through %s: %s.\n", wine_dbgstr_w(drive), debugstr_a(text));
+
+    hr = IVssBackupComponentsEx2_UnexposeSnapshot(backup, id);
+    ok(hr == S_OK, "UnexposeSnapshot: %#lx.\n", hr);
+    ok(!(GetLogicalDrives() & (1u << (letter - 'A'))), "%s is still a drive.\n", wine_dbgstr_w(drive));
+    delete_snapshot(backup, &id);
+    IVssBackupComponentsEx2_Release(backup);
+    DeleteFileW(file);
 }
 
 START_TEST(persist)
@@ -356,10 +443,22 @@ START_TEST(persist)
         return;
     }
     lstrcpyW(root, GetDriveTypeW(L"S:\\") > DRIVE_NO_ROOT_DIR ? L"S:\\" : L"U:\\");
+    if (argc >= 4 && !strcmp(argv[2], "reopen"))
+    {
+        reopen_exposed(argv[3]);
+        CoUninitialize();
+        return;
+    }
     make_path(path, root, NULL);
     CreateDirectoryW(path, NULL);
     make_path(path, root, L"a.txt");
     ok(write_text(path, "before", FALSE), "cannot write %s.\n", wine_dbgstr_w(path));
+    if (argc >= 4 && !strcmp(argv[2], "keep"))
+    {
+        keep_exposed(argv[3]);
+        CoUninitialize();
+        return;
+    }
 
     if (snapshot_from_child(&id))
     {
