@@ -1604,6 +1604,11 @@ static void test_transport(void)
 	locators[0] = file;
 	check(import(&b, &set, ids, locators, 1) == PROTO_E_NOT_FOUND, "a locator with .. is refused");
 
+	snprintf(file, sizeof(file), "%.*s/{0000004b-0000-0000-0000-00000000005a}",
+		 (int)(strrchr(locator, '/') - locator), locator);
+	locators[0] = file;
+	check(access(file, F_OK) == 0 && import(&b, &set, ids, locators, 1) == PROTO_E_NOT_FOUND,
+	      "a snapshot its prefix never offered for transport is refused");
 	locators[0] = locator;
 	status = import(&b, &set, ids, locators, 1);
 	check(status == PROTO_OK && proto_get_u32(&b.r) == 1, "prefix B imports the set (%d)", status);
@@ -1645,6 +1650,9 @@ static void test_transport(void)
 	check(snap_delete(locator) == SNAP_OK, "the broken snapshot can be deleted on the host");
 	snprintf(file, sizeof(file), "%.*s/.%s.winevss-import", (int)(strrchr(locator, '/') - locator), locator,
 		 strrchr(locator, '/') + 1);
+	unlink(file);
+	snprintf(file, sizeof(file), "%.*s/.%s.winevss-transportable", (int)(strrchr(locator, '/') - locator),
+		 locator, strrchr(locator, '/') + 1);
 	unlink(file);
 	check(count_storage() == 0, "nothing left in A's storage");
 }

@@ -453,6 +453,7 @@ int snapshot_remove(struct agent *a, const struct catalog_snapshot *c)
 			return map_snap_error(err);
 		}
 	}
+	transport_drop_offer(c);
 	pthread_mutex_lock(&a->lock);
 	r = catalog_remove(a->catalog, &c->id);
 	pthread_mutex_unlock(&a->lock);

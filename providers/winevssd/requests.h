@@ -81,6 +81,8 @@ void handle_break_set(struct session *s, struct proto_reader *r, struct proto_wr
 /* Whether another prefix imported this transportable snapshot: it then
  * belongs to that prefix, and this one forgets it. */
 bool transport_claimed_elsewhere(struct agent *a, const struct catalog_snapshot *c);
+/* Removes the offer beside a transportable snapshot that is deleted. */
+void transport_drop_offer(const struct catalog_snapshot *c);
 /* Removes the import claim of a snapshot this prefix imported. */
 void transport_release_claim(struct agent *a, const struct catalog_snapshot *c);
 /* Forgets a snapshot this prefix does not own (any more): its record, its

@@ -8,10 +8,11 @@
  * the snapshot) into the Backup Components Document, and prefix B's agent
  * imports the set from that document.
  *
- * Import checks that each locator names a snapshot made by the provider
- * library (its marker and identity, as delete() checks them) and claims it
- * with a file beside it, created exclusively, so that a set is imported
- * once.  From then on the snapshot is B's: B lists it, exposes it and
+ * The making prefix offers each snapshot with a file beside it when it
+ * hands out the locator.  Import checks that each locator names a snapshot
+ * made by the provider library (its marker and identity, as delete()
+ * checks them) and offered so, and claims it with another file beside it,
+ * created exclusively, so that a set is imported once.  From then on the snapshot is B's: B lists it, exposes it and
  * deletes it; A forgets its own record the next time it looks, without
  * touching the host snapshot, and removes the claim once the snapshot is
  * gone.  A failed import leaves no record and no claim.
@@ -39,20 +40,59 @@
 #include "requests.h"
 
 #define CLAIM_SUFFIX ".winevss-import"
+#define OFFER_SUFFIX ".winevss-transportable"
 
 /* VSS_BREAKEX_FLAG_MAKE_READ_WRITE (vsbackup.h). */
 #define BREAK_MAKE_READ_WRITE 0x2
 
-/* ".NAME.winevss-import" beside the snapshot NAME. */
-static int claim_path(const char *storage, char *path, size_t size)
+/* ".NAME<suffix>" beside the snapshot NAME. */
+static int sidecar_path(const char *storage, const char *suffix, char *path, size_t size)
 {
 	const char *slash = strrchr(storage, '/');
 
 	if (!slash || !slash[1])
 		return -EINVAL;
-	if (snprintf(path, size, "%.*s/.%s" CLAIM_SUFFIX, (int)(slash - storage), storage, slash + 1) >= (int)size)
+	if (snprintf(path, size, "%.*s/.%s%s", (int)(slash - storage), storage, slash + 1, suffix) >= (int)size)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+static int claim_path(const char *storage, char *path, size_t size)
+{
+	return sidecar_path(storage, CLAIM_SUFFIX, path, size);
+}
+
+/* The offer: the making prefix's word that a snapshot was made
+ * transportable, without which no document can get it imported. */
+static int offer_make(const char *storage)
+{
+	char path[PATH_MAX];
+	int fd, r;
+
+	if ((r = sidecar_path(storage, OFFER_SUFFIX, path, sizeof(path))))
+		return r;
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+		return -errno;
+	r = fsync(fd) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+static bool offer_exists(const char *storage)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return !sidecar_path(storage, OFFER_SUFFIX, path, sizeof(path)) && lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+void transport_drop_offer(const struct catalog_snapshot *c)
+{
+	char path[PATH_MAX];
+
+	if ((c->attributes & VSS_VOLSNAP_ATTR_TRANSPORTABLE)
+			&& !sidecar_path(c->storage, OFFER_SUFFIX, path, sizeof(path)))
+		unlink(path);
 }
 
 /* The prefix that claimed a snapshot, or "" when nobody did. */
@@ -131,8 +171,10 @@ int transport_forget(struct agent *a, const struct catalog_snapshot *c)
 		transport_release_claim(a, c);
 	/* The importer deleted the snapshot and left the claim for us: the
 	 * last one to know of it removes it. */
-	if (!(c->attributes & VSS_VOLSNAP_ATTR_IMPORTED) && access(c->storage, F_OK) < 0 && errno == ENOENT)
+	if (!(c->attributes & VSS_VOLSNAP_ATTR_IMPORTED) && access(c->storage, F_OK) < 0 && errno == ENOENT) {
 		claim_drop(c->storage);
+		transport_drop_offer(c);
+	}
 	pthread_mutex_lock(&a->lock);
 	r = catalog_remove(a->catalog, &c->id);
 	pthread_mutex_unlock(&a->lock);
@@ -154,6 +196,10 @@ void handle_get_locator(struct session *s, struct proto_reader *r, struct proto_
 	if (!(status = record_find(s->agent, &id, context, &list))
 			&& !(list.items[0].attributes & VSS_VOLSNAP_ATTR_TRANSPORTABLE))
 		status = PROTO_E_NOT_FOUND;
+	if (!status && offer_make(list.items[0].storage)) {
+		log_error("cannot offer %s for import: %s", list.items[0].storage, strerror(errno));
+		status = PROTO_E_INTERNAL;
+	}
 	respond_status(w, status);
 	if (!status)
 		proto_put_string(w, list.items[0].storage);
@@ -161,7 +207,7 @@ void handle_get_locator(struct session *s, struct proto_reader *r, struct proto_
 }
 
 /* A locator is accepted only as an absolute, normalised path to a snapshot
- * the provider library made. */
+ * the provider library made and its prefix offered for import. */
 static int check_locator(const char *locator, const struct snap_provider **provider)
 {
 	enum snap_error err;
@@ -170,6 +216,10 @@ static int check_locator(const char *locator, const struct snap_provider **provi
 		return PROTO_E_NOT_FOUND;
 	if ((err = snap_identify(locator, provider))) {
 		log_info("import: %s is not a snapshot: %s", locator, snap_strerror(err));
+		return PROTO_E_NOT_FOUND;
+	}
+	if (!offer_exists(locator)) {
+		log_info("import: %s was not made transportable", locator);
 		return PROTO_E_NOT_FOUND;
 	}
 	return PROTO_OK;
