@@ -136,27 +136,6 @@ enum snap_error snap_provider_choose(const char *source,
 	return err;
 }
 
-enum snap_error snap_delete(const char *destination)
-{
-	struct snap_dest dest = SNAP_DEST_NULL;
-	struct snap_marker marker;
-	const struct snap_provider *p;
-	enum snap_error err;
-	int r;
-
-	r = snap_dest_open(&dest, destination);
-	if (r < 0)
-		return snap_fail(-r);
-	err = snap_marker_read(&dest, &marker);
-	snap_dest_close(&dest);
-	if (err)
-		return err;
-	p = snap_provider_lookup(marker.provider);
-	if (!p)
-		return snap_not_snapshot(EINVAL);
-	return p->delete(destination);
-}
-
 enum snap_error snap_identify(const char *destination,
 			      const struct snap_provider **provider_ret)
 {
@@ -180,6 +159,18 @@ enum snap_error snap_identify(const char *destination,
 	if (!(*provider_ret = snap_provider_lookup(marker.provider)))
 		return snap_not_snapshot(EINVAL);
 	return SNAP_OK;
+}
+
+enum snap_error snap_delete(const char *destination)
+{
+	const struct snap_provider *p;
+	enum snap_error err;
+
+	/* The provider's delete() checks the marker again, against its own
+	 * name: nothing is removed on the word of a marker alone. */
+	if ((err = snap_identify(destination, &p)))
+		return err;
+	return p->delete(destination);
 }
 
 static const struct {

@@ -17,24 +17,13 @@ case $build in /*) ;; *) build=$top/$build ;; esac
 stage=$build/install-test
 prefix=/usr/local
 lib=$prefix/lib/winevss
-passed=0; failed=0; n=0
 
-ok()
-{
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then
-        echo "ok $n - $2"; passed=$((passed + 1))
-    else
-        echo "not ok $n - $2"; failed=$((failed + 1))
-    fi
-}
-
-check() { desc=$1; shift; if "$@"; then ok 0 "$desc"; else ok 1 "$desc"; fi; }
+. "$top/tests/lib/shtest.sh"
 
 finish()
 {
     rm -rf "$stage"
-    echo "test-install: $passed passed, $failed failed"
+    summary test-install
     exit $([ $failed = 0 ] && echo 0 || echo 1)
 }
 

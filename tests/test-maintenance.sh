@@ -22,25 +22,8 @@ wdir=$build/maintenance-w
 tmp=$build/maintenance-test
 btrfs_base=$build/volumes/btrfs
 bdir=$btrfs_base/maintenance
-passed=0; failed=0; skipped=0; n=0
 
-ok()
-{
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then
-        echo "ok $n - $2"; passed=$((passed + 1))
-    else
-        echo "not ok $n - $2"; failed=$((failed + 1))
-    fi
-}
-
-skip()
-{
-    n=$((n + 1)); skipped=$((skipped + 1))
-    echo "ok $n - # skip $*"
-}
-
-check() { desc=$1; shift; if "$@"; then ok 0 "$desc"; else ok 1 "$desc"; fi; }
+. "$top/tests/lib/shtest.sh"
 
 export WINEPREFIX=$prefix WINEDEBUG=-all
 unset WINEDLLOVERRIDES
@@ -118,7 +101,7 @@ finish()
         done
         rm -rf "$bdir"
     fi
-    echo "test-maintenance: $passed passed, $failed failed, $skipped skipped"
+    summary test-maintenance
     exit $([ $failed = 0 ] && echo 0 || echo 1)
 }
 

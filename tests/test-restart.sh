@@ -19,37 +19,21 @@ case $build in /*) ;; *) build=$top/$build ;; esac
 prefix=$build/prefixes/win10
 exe=$build/x86_64/winetest/app/vssapi_test.exe
 record=$build/restart-test.txt
-passed=0; failed=0; skipped=0
+
+. "$top/tests/lib/shtest.sh"
 
 finish()
 {
-    echo "test-restart: $passed passed, $failed failed, $skipped skipped"
+    summary test-restart
     exit 0
 }
 
 if [ ! -d "$prefix" ] || [ ! -f "$exe" ] || [ -z "${WINEVSS_AGENT:-}" ]; then
-    echo "skip - the win10 prefix, the x86_64 tests and winevssd are needed"
-    skipped=1
+    skip "the win10 prefix, the x86_64 tests and winevssd are needed"
     finish
 fi
 rm -f "$record"
 record_dos=Z:$(printf '%s' "$record" | tr / '\\')
-
-# step LABEL ARGS...: one winetest run; its summary line counts.
-step()
-{
-    label=$1; shift
-    out=$(WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES=vssapi=n,b timeout 300 wine "$exe" persist "$@" 2>&1)
-    printf '%s\n' "$out" | sed "s/^/$label: /"
-    summary=$(printf '%s\n' "$out" | sed -n 's/^[0-9a-f]*:persist: \([0-9]*\) tests executed ([0-9]* marked as todo, [0-9]* as flaky, \([0-9]*\) failures\{0,1\}), \([0-9]*\) skipped\./\1 \2 \3/p' | tail -n 1)
-    if [ -z "$summary" ]; then
-        echo "not ok - $label: no summary"
-        failed=$((failed + 1))
-        return
-    fi
-    set -- $summary
-    passed=$((passed + $1 - $2)); failed=$((failed + $2)); skipped=$((skipped + $3))
-}
 
 # The agents serving the prefix, by their command line.
 agent_pids()
@@ -61,32 +45,22 @@ agent_pids()
     done
 }
 
-check()
-{
-    if [ "$1" = 0 ]; then
-        echo "ok - $2"; passed=$((passed + 1))
-    else
-        echo "not ok - $2"; failed=$((failed + 1))
-    fi
-}
-
-step keep keep "$record_dos"
+winetest_step keep "$prefix" persist keep "$record_dos"
 if [ ! -s "$record" ]; then
-    echo "not ok - no snapshot was kept"
-    failed=$((failed + 1))
+    ok 1 "the keep step recorded a snapshot"
     finish
 fi
 WINEPREFIX=$prefix wineserver -k
 WINEPREFIX=$prefix wineserver -w
 pids=$(agent_pids)
-check "$([ -n "$pids" ]; echo $?)" "the agent that served the prefix runs (${pids:-none})"
+ok "$([ -n "$pids" ]; echo $?)" "the agent that served the prefix runs (${pids:-none})"
 [ -n "$pids" ] && kill $pids
 for i in $(seq 50); do
     [ -z "$(agent_pids)" ] && break
     sleep 0.1
 done
-check "$([ -z "$(agent_pids)" ]; echo $?)" "Wine and the agent of the prefix are stopped"
-step reopen reopen "$record_dos"
+ok "$([ -z "$(agent_pids)" ]; echo $?)" "Wine and the agent of the prefix are stopped"
+winetest_step reopen "$prefix" persist reopen "$record_dos"
 WINEPREFIX=$prefix wineserver -w
 rm -f "$record"
 finish

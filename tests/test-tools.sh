@@ -17,29 +17,12 @@ case $build in /*) ;; *) build=$top/$build ;; esac
 prefix=$build/prefixes/tools
 udir=$build/tools-u
 tmp=$build/tools-test
-passed=0; failed=0; skipped=0; n=0
 
-ok()
-{
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then
-        echo "ok $n - $2"; passed=$((passed + 1))
-    else
-        echo "not ok $n - $2"; failed=$((failed + 1))
-    fi
-}
-
-skip()
-{
-    n=$((n + 1)); skipped=$((skipped + 1))
-    echo "ok $n - # skip $*"
-}
-
-check() { desc=$1; shift; if "$@"; then ok 0 "$desc"; else ok 1 "$desc"; fi; }
+. "$top/tests/lib/shtest.sh"
 
 finish()
 {
-    echo "test-tools: $passed passed, $failed failed, $skipped skipped"
+    summary test-tools
     exit $([ $failed = 0 ] && echo 0 || echo 1)
 }
 

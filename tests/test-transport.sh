@@ -22,17 +22,17 @@ prefix_a=$build/prefixes/win10:server
 prefix_b=$build/prefixes/win2008r2
 exe=$build/x86_64/winetest/app/vssapi_test.exe
 work=$build/transport-test
-passed=0; failed=0; skipped=0
+
+. "$top/tests/lib/shtest.sh"
 
 finish()
 {
-    echo "test-transport: $passed passed, $failed failed, $skipped skipped"
+    summary test-transport
     exit 0
 }
 
 if [ ! -d "$prefix_a" ] || [ ! -d "$prefix_b" ] || [ ! -f "$exe" ] || [ -z "${WINEVSS_AGENT:-}" ]; then
-    echo "skip - the win10:server and win2008r2 prefixes, the x86_64 tests and winevssd are needed"
-    skipped=1
+    skip "the win10:server and win2008r2 prefixes, the x86_64 tests and winevssd are needed"
     finish
 fi
 mkdir -p "$work"
@@ -41,29 +41,12 @@ rm -f "$document"
 # Z: is the host's root in every prefix.
 document_dos=Z:$(printf '%s' "$document" | tr / '\\')
 
-# step LABEL PREFIX ARGS...: one winetest run; its summary line counts.
-step()
-{
-    label=$1; prefix=$2; shift 2
-    out=$(WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES=vssapi=n,b timeout 300 wine "$exe" transport "$@" 2>&1)
-    printf '%s\n' "$out" | sed "s/^/$label: /"
-    summary=$(printf '%s\n' "$out" | sed -n 's/^[0-9a-f]*:transport: \([0-9]*\) tests executed (\([0-9]*\) marked as todo, [0-9]* as flaky, \([0-9]*\) failures\{0,1\}), \([0-9]*\) skipped\./\1 \3 \4/p' | tail -n 1)
-    if [ -z "$summary" ]; then
-        echo "not ok - $label: no summary"
-        failed=$((failed + 1))
-        return
-    fi
-    set -- $summary
-    passed=$((passed + $1 - $2)); failed=$((failed + $2)); skipped=$((skipped + $3))
-}
-
-step export "$prefix_a" export "$document_dos"
+winetest_step export "$prefix_a" transport export "$document_dos"
 if [ -s "$document" ]; then
-    step import "$prefix_b" import "$document_dos"
-    step gone "$prefix_a" gone "$document_dos"
+    winetest_step import "$prefix_b" transport import "$document_dos"
+    winetest_step gone "$prefix_a" transport gone "$document_dos"
 else
-    echo "not ok - prefix A saved no document"
-    failed=$((failed + 1))
+    ok 1 "prefix A saved a document"
 fi
 for prefix in "$prefix_a" "$prefix_b"; do
     WINEPREFIX=$prefix wineserver -w

@@ -354,6 +354,17 @@ static void request_begin(struct agent_session *session, struct proto_writer *w,
     proto_writer_begin(w, type, InterlockedIncrement((LONG *)&session->next_id));
 }
 
+/* A request about one object (a set, a snapshot): its id comes first. */
+static void request_begin_for(struct agent_session *session, struct proto_writer *w, enum proto_type type,
+        const GUID *object)
+{
+    struct proto_guid id;
+
+    request_begin(session, w, type);
+    guid_to_proto(object, &id);
+    proto_put_guid(w, &id);
+}
+
 /* The answer must have been read completely; anything else is a protocol
  * error, which breaks the session. */
 static HRESULT request_end(struct agent_session *session, struct proto_writer *w, struct proto_reader *r,
@@ -592,11 +603,8 @@ static HRESULT simple_call(struct agent_session *session, struct proto_writer *w
 HRESULT agent_begin_set(struct agent_session *session, const VSS_ID *set_id, LONG context)
 {
     struct proto_writer w;
-    struct proto_guid id;
 
-    request_begin(session, &w, PROTO_BEGIN_SET);
-    guid_to_proto(set_id, &id);
-    proto_put_guid(&w, &id);
+    request_begin_for(session, &w, PROTO_BEGIN_SET, set_id);
     proto_put_u32(&w, context);
     return simple_call(session, &w, AGENT_REQUEST_TIMEOUT_MS);
 }
@@ -611,9 +619,7 @@ HRESULT agent_add_volume(struct agent_session *session, const VSS_ID *set_id, co
 
     if (FAILED(hr = volume_names(session, name, guid_name, root)))
         return hr;
-    request_begin(session, &w, PROTO_ADD_VOLUME);
-    guid_to_proto(set_id, &id);
-    proto_put_guid(&w, &id);
+    request_begin_for(session, &w, PROTO_ADD_VOLUME, set_id);
     if (FAILED(hr = put_volume_names(&w, guid_name, root)))
     {
         proto_writer_free(&w);
@@ -629,22 +635,16 @@ HRESULT agent_add_volume(struct agent_session *session, const VSS_ID *set_id, co
 HRESULT agent_commit_set(struct agent_session *session, const VSS_ID *set_id)
 {
     struct proto_writer w;
-    struct proto_guid id;
 
-    request_begin(session, &w, PROTO_COMMIT_SET);
-    guid_to_proto(set_id, &id);
-    proto_put_guid(&w, &id);
+    request_begin_for(session, &w, PROTO_COMMIT_SET, set_id);
     return simple_call(session, &w, 0);
 }
 
 HRESULT agent_abort_set(struct agent_session *session, const VSS_ID *set_id, BOOL delete_created)
 {
     struct proto_writer w;
-    struct proto_guid id;
 
-    request_begin(session, &w, PROTO_ABORT_SET);
-    guid_to_proto(set_id, &id);
-    proto_put_guid(&w, &id);
+    request_begin_for(session, &w, PROTO_ABORT_SET, set_id);
     proto_put_u32(&w, !!delete_created);
     return simple_call(session, &w, AGENT_REQUEST_TIMEOUT_MS);
 }
@@ -680,13 +680,10 @@ HRESULT agent_get_snapshot(struct agent_session *session, const VSS_ID *snapshot
     struct proto_snapshot snapshot;
     struct proto_writer w;
     struct proto_reader r;
-    struct proto_guid id;
     BYTE *payload;
     HRESULT hr;
 
-    request_begin(session, &w, PROTO_GET_SNAPSHOT);
-    guid_to_proto(snapshot_id, &id);
-    proto_put_guid(&w, &id);
+    request_begin_for(session, &w, PROTO_GET_SNAPSHOT, snapshot_id);
     proto_put_u32(&w, context);
     if (SUCCEEDED(hr = agent_call(session, &w, AGENT_REQUEST_TIMEOUT_MS, &r, &payload)))
     {
@@ -793,9 +790,7 @@ HRESULT agent_delete_snapshots(struct agent_session *session, const VSS_ID *id, 
 
     *deleted = 0;
     *nondeleted = GUID_NULL;
-    request_begin(session, &w, PROTO_DELETE_SNAPSHOTS);
-    guid_to_proto(id, &pid);
-    proto_put_guid(&w, &pid);
+    request_begin_for(session, &w, PROTO_DELETE_SNAPSHOTS, id);
     proto_put_u32(&w, type);
     proto_put_u32(&w, context);
     proto_put_u32(&w, !!force);
@@ -812,11 +807,8 @@ HRESULT agent_delete_snapshots(struct agent_session *session, const VSS_ID *id, 
 HRESULT agent_revert(struct agent_session *session, const VSS_ID *snapshot_id, BOOL force)
 {
     struct proto_writer w;
-    struct proto_guid id;
 
-    request_begin(session, &w, PROTO_REVERT);
-    guid_to_proto(snapshot_id, &id);
-    proto_put_guid(&w, &id);
+    request_begin_for(session, &w, PROTO_REVERT, snapshot_id);
     proto_put_u32(&w, !!force);
     /* Like a commit, it takes as long as the host needs. */
     return simple_call(session, &w, 0);
@@ -845,7 +837,6 @@ HRESULT agent_expose_snapshot(struct agent_session *session, const VSS_ID *snaps
 {
     struct proto_writer w;
     struct proto_reader r;
-    struct proto_guid id;
     BYTE *payload;
     char *target_utf8;
     HRESULT hr;
@@ -854,9 +845,7 @@ HRESULT agent_expose_snapshot(struct agent_session *session, const VSS_ID *snaps
     *host_dir = NULL;
     if (!(target_utf8 = utf8_from_wide(target)))
         return E_OUTOFMEMORY;
-    request_begin(session, &w, PROTO_EXPOSE_SNAPSHOT);
-    guid_to_proto(snapshot_id, &id);
-    proto_put_guid(&w, &id);
+    request_begin_for(session, &w, PROTO_EXPOSE_SNAPSHOT, snapshot_id);
     proto_put_u32(&w, context);
     proto_put_string(&w, target_utf8);
     free(target_utf8);
@@ -885,13 +874,10 @@ HRESULT agent_unexpose_snapshot(struct agent_session *session, const VSS_ID *sna
 {
     struct proto_writer w;
     struct proto_reader r;
-    struct proto_guid id;
     BYTE *payload;
     HRESULT hr;
 
-    request_begin(session, &w, PROTO_UNEXPOSE_SNAPSHOT);
-    guid_to_proto(snapshot_id, &id);
-    proto_put_guid(&w, &id);
+    request_begin_for(session, &w, PROTO_UNEXPOSE_SNAPSHOT, snapshot_id);
     proto_put_u32(&w, context);
     hr = agent_call(session, &w, AGENT_REQUEST_TIMEOUT_MS, &r, &payload);
     if (hr == S_OK)
@@ -904,14 +890,11 @@ HRESULT agent_get_locator(struct agent_session *session, const VSS_ID *snapshot_
 {
     struct proto_writer w;
     struct proto_reader r;
-    struct proto_guid id;
     BYTE *payload;
     HRESULT hr;
 
     *locator = NULL;
-    request_begin(session, &w, PROTO_GET_LOCATOR);
-    guid_to_proto(snapshot_id, &id);
-    proto_put_guid(&w, &id);
+    request_begin_for(session, &w, PROTO_GET_LOCATOR, snapshot_id);
     proto_put_u32(&w, context);
     hr = agent_call(session, &w, AGENT_REQUEST_TIMEOUT_MS, &r, &payload);
     if (hr == S_OK && !(*locator = task_wide_from_utf8(proto_get_string(&r), FALSE)))
@@ -944,7 +927,6 @@ HRESULT agent_import_snapshots(struct agent_session *session, const VSS_ID *set_
     struct proto_import *items;
     struct proto_writer w;
     struct proto_reader r;
-    struct proto_guid id;
     BYTE *payload;
     HRESULT hr;
     ULONG i;
@@ -969,9 +951,7 @@ HRESULT agent_import_snapshots(struct agent_session *session, const VSS_ID *set_
         }
     }
 
-    request_begin(session, &w, PROTO_IMPORT_SNAPSHOTS);
-    guid_to_proto(set_id, &id);
-    proto_put_guid(&w, &id);
+    request_begin_for(session, &w, PROTO_IMPORT_SNAPSHOTS, set_id);
     proto_put_u32(&w, context);
     proto_put_u32(&w, count);
     for (i = 0; i < count; i++)
@@ -988,14 +968,11 @@ HRESULT agent_break_set(struct agent_session *session, const VSS_ID *set_id, LON
 {
     struct proto_writer w;
     struct proto_reader r;
-    struct proto_guid id;
     BYTE *payload;
     HRESULT hr;
 
     *broken = 0;
-    request_begin(session, &w, PROTO_BREAK_SET);
-    guid_to_proto(set_id, &id);
-    proto_put_guid(&w, &id);
+    request_begin_for(session, &w, PROTO_BREAK_SET, set_id);
     proto_put_u32(&w, context);
     proto_put_u32(&w, flags);
     hr = agent_call(session, &w, AGENT_REQUEST_TIMEOUT_MS, &r, &payload);

@@ -94,5 +94,7 @@ void guid_random(struct proto_guid *g);
 uint64_t filetime_now(void);
 int random_bytes(void *buf, size_t n);
 int write_file_atomic(const char *dir, const char *name, const char *data, size_t len, int mode);
+/* Decodes a path field of /proc/self/mountinfo in place. */
+char *mountinfo_unescape(char *s);
 
 #endif

@@ -207,16 +207,9 @@ void handle_unexpose_snapshot(struct session *s, struct proto_reader *r, struct 
 {
 	struct agent *a = s->agent;
 	struct record_list list;
-	struct proto_guid id;
-	uint32_t context;
 	int status;
 
-	proto_get_guid(r, &id);
-	context = proto_get_u32(r);
-	if (proto_reader_end(r))
-		return respond_status(w, PROTO_E_BAD_REQUEST);
-
-	if (!(status = record_find(a, &id, context, &list)) && !*list.items[0].exposed_name)
+	if (!(status = find_requested_snapshot(s, r, &list)) && !*list.items[0].exposed_name)
 		status = PROTO_E_NOT_FOUND;
 	if (!status && exposure_remove(a, &list.items[0]))
 		status = PROTO_E_INTERNAL;

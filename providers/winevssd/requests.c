@@ -431,6 +431,19 @@ int record_find(struct agent *a, const struct proto_guid *id, uint32_t context, 
 	return status;
 }
 
+int find_requested_snapshot(struct session *s, struct proto_reader *r, struct record_list *list)
+{
+	struct proto_guid id;
+	uint32_t context;
+
+	memset(list, 0, sizeof(*list));
+	proto_get_guid(r, &id);
+	context = proto_get_u32(r);
+	if (proto_reader_end(r))
+		return PROTO_E_BAD_REQUEST;
+	return record_find(s->agent, &id, context, list);
+}
+
 /* Removes one snapshot everywhere: its device link, its host snapshot, its
  * record (last, so that a crash midway leaves a record to sweep). */
 int snapshot_remove(struct agent *a, const struct catalog_snapshot *c)
@@ -721,16 +734,9 @@ static void handle_get_snapshot(struct session *s, struct proto_reader *r, struc
 {
 	struct agent *a = s->agent;
 	struct record_list list;
-	struct proto_guid id;
-	uint32_t context;
 	int status;
 
-	proto_get_guid(r, &id);
-	context = proto_get_u32(r);
-	if (proto_reader_end(r))
-		return respond_status(w, PROTO_E_BAD_REQUEST);
-
-	status = record_find(a, &id, context, &list);
+	status = find_requested_snapshot(s, r, &list);
 	respond_status(w, status);
 	if (!status)
 		put_snapshot(a, w, &list.items[0]);

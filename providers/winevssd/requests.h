@@ -62,6 +62,10 @@ void records_free(struct record_list *list);
 /* The one committed snapshot with this id in the context, copied into list
  * (list->items[0]); PROTO_E_NOT_FOUND when there is none.  Takes the lock. */
 int record_find(struct agent *a, const struct proto_guid *id, uint32_t context, struct record_list *list);
+/* For requests made of "guid snapshot, u32 context": decodes them and finds
+ * the snapshot as record_find() does; PROTO_E_BAD_REQUEST when malformed.
+ * list is valid (maybe empty) for records_free() either way. */
+int find_requested_snapshot(struct session *s, struct proto_reader *r, struct record_list *list);
 /* Removes one snapshot everywhere: exposure, device link, host snapshot,
  * record. */
 int snapshot_remove(struct agent *a, const struct catalog_snapshot *c);

@@ -135,22 +135,6 @@ static void revert_unclaim(struct agent *a, struct revert_running *entry)
 	pthread_mutex_unlock(&a->lock);
 }
 
-static char *mountinfo_unescape(char *s)
-{
-	char *in = s, *out = s;
-
-	while (*in) {
-		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] && in[3]) {
-			*out++ = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
-			in += 4;
-		} else {
-			*out++ = *in++;
-		}
-	}
-	*out = 0;
-	return s;
-}
-
 /* Whether the root is a mount point (it cannot be renamed) or something is
  * mounted inside it (it would go with the old tree). */
 static bool mounts_at_or_below(const char *root)

@@ -184,16 +184,9 @@ int transport_forget(struct agent *a, const struct catalog_snapshot *c)
 void handle_get_locator(struct session *s, struct proto_reader *r, struct proto_writer *w)
 {
 	struct record_list list;
-	struct proto_guid id;
-	uint32_t context;
 	int status;
 
-	proto_get_guid(r, &id);
-	context = proto_get_u32(r);
-	if (proto_reader_end(r))
-		return respond_status(w, PROTO_E_BAD_REQUEST);
-
-	if (!(status = record_find(s->agent, &id, context, &list))
+	if (!(status = find_requested_snapshot(s, r, &list))
 			&& !(list.items[0].attributes & VSS_VOLSNAP_ATTR_TRANSPORTABLE))
 		status = PROTO_E_NOT_FOUND;
 	if (!status && offer_make(list.items[0].storage)) {

@@ -134,3 +134,21 @@ int write_file_atomic(const char *dir, const char *name, const char *data, size_
 	}
 	return 0;
 }
+
+char *mountinfo_unescape(char *s)
+{
+	char *in = s, *out = s;
+
+	/* /proc/self/mountinfo writes space, tab, newline and backslash in
+	 * paths as three octal digits after a backslash. */
+	while (*in) {
+		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] && in[3]) {
+			*out++ = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
+			in += 4;
+		} else {
+			*out++ = *in++;
+		}
+	}
+	*out = 0;
+	return s;
+}

@@ -186,22 +186,6 @@ struct mount_info {
 	char device[32];             /* major:minor of the mounted file system */
 };
 
-static char *mountinfo_unescape(char *s)
-{
-	char *in = s, *out = s;
-
-	while (*in) {
-		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] && in[3]) {
-			*out++ = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 + (in[3] - '0'));
-			in += 4;
-		} else {
-			*out++ = *in++;
-		}
-	}
-	*out = 0;
-	return s;
-}
-
 /* The mount whose mount point is the longest prefix of path (a real path). */
 static bool find_mount(const char *path, struct mount_info *out)
 {
