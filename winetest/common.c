@@ -120,9 +120,13 @@ IVssBackupComponents *backup_snapshot_(const char *file, unsigned int line, cons
     ok_(file, line)(hr == S_OK, "StartSnapshotSet: %#lx.\n", hr);
     hr = IVssBackupComponents_AddToSnapshotSet(backup, (WCHAR *)root, GUID_NULL, snapshot_id);
     ok_(file, line)(hr == S_OK, "AddToSnapshotSet(%s): %#lx.\n", wine_dbgstr_w(root), hr);
-    if (hr == S_OK && (hr = IVssBackupComponents_PrepareForBackup(backup, &async)) == S_OK)
-        hr = wait_async_(file, line, async) == VSS_S_ASYNC_FINISHED ? S_OK : E_FAIL;
-    ok_(file, line)(hr == S_OK, "PrepareForBackup: %#lx.\n", hr);
+    /* PrepareForBackup is for writers (decision 31). */
+    if (hr == S_OK && !(context & VSS_VOLSNAP_ATTR_NO_WRITERS))
+    {
+        if ((hr = IVssBackupComponents_PrepareForBackup(backup, &async)) == S_OK)
+            hr = wait_async_(file, line, async) == VSS_S_ASYNC_FINISHED ? S_OK : E_FAIL;
+        ok_(file, line)(hr == S_OK, "PrepareForBackup: %#lx.\n", hr);
+    }
     if (hr == S_OK && (hr = IVssBackupComponents_DoSnapshotSet(backup, &async)) == S_OK)
         hr = wait_async_(file, line, async);
     ok_(file, line)(hr == VSS_S_ASYNC_FINISHED, "DoSnapshotSet: %#lx.\n", hr);

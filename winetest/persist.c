@@ -334,6 +334,85 @@ static void test_delete_exposed(IVssBackupComponentsEx2 *backup, const VSS_ID *i
     ok(!(GetLogicalDrives() & (1u << (letter - 'A'))), "the deleted snapshot's drive remains.\n");
 }
 
+/* Every context: the attributes it gives its snapshots, which contexts
+ * list them, and whether they outlive the object that made them. */
+static void test_contexts(void)
+{
+    static const struct
+    {
+        LONG context;
+        BOOL server_only;
+    }
+    tests[] =
+    {
+        {VSS_CTX_BACKUP},
+        {VSS_CTX_FILE_SHARE_BACKUP},
+        {VSS_CTX_NAS_ROLLBACK},
+        {VSS_CTX_APP_ROLLBACK},
+        {VSS_CTX_CLIENT_ACCESSIBLE},
+        {VSS_CTX_CLIENT_ACCESSIBLE_WRITERS},
+        {VSS_CTX_APP_ROLLBACK | VSS_VOLSNAP_ATTR_TRANSPORTABLE, TRUE},
+        {VSS_CTX_BACKUP | VSS_VOLSNAP_ATTR_TRANSPORTABLE, TRUE},
+    };
+    static const LONG context_bits = VSS_VOLSNAP_ATTR_PERSISTENT | VSS_VOLSNAP_ATTR_CLIENT_ACCESSIBLE
+            | VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE | VSS_VOLSNAP_ATTR_NO_WRITERS | VSS_VOLSNAP_ATTR_TRANSPORTABLE;
+    IVssBackupComponentsEx2 *observer;
+    IVssBackupComponents *maker;
+    VSS_SNAPSHOT_PROP prop;
+    unsigned int i;
+    HRESULT hr, query_hr;
+    BOOL persistent;
+    VSS_ID id;
+
+    if (!(observer = create_for_all()))
+        return;
+    for (i = 0; i < ARRAY_SIZE(tests); ++i)
+    {
+        if (tests[i].server_only && !os_server)
+            continue;
+        winetest_push_context("context %#lx", tests[i].context);
+        if (!(maker = backup_snapshot(root, tests[i].context, &id)))
+        {
+            winetest_pop_context();
+            continue;
+        }
+        hr = IVssBackupComponentsEx2_GetSnapshotProperties(observer, id, &prop);
+        ok(hr == S_OK, "GetSnapshotProperties: %#lx.\n", hr);
+        if (hr == S_OK)
+        {
+            ok((prop.m_lSnapshotAttributes & context_bits) == tests[i].context, "attributes %#lx.\n",
+                    prop.m_lSnapshotAttributes);
+            ok(prop.m_lSnapshotAttributes & (VSS_VOLSNAP_ATTR_DIFFERENTIAL | VSS_VOLSNAP_ATTR_PLEX),
+                    "neither differential nor plex: %#lx.\n", prop.m_lSnapshotAttributes);
+            ok(prop.m_lSnapshotAttributes & VSS_VOLSNAP_ATTR_NOT_SURFACED, "surfaced: %#lx.\n",
+                    prop.m_lSnapshotAttributes);
+            VssFreeSnapshotPropertiesInternal(&prop);
+        }
+        ok(query_lists((IVssBackupComponentsEx2 *)maker, &id, &query_hr),
+                "its own context does not list it.\n");
+        /* Transportable is an attribute, not a context of its own. */
+        if ((tests[i].context & ~VSS_VOLSNAP_ATTR_TRANSPORTABLE) != VSS_CTX_BACKUP)
+        {
+            IVssBackupComponents *plain;
+
+            CreateVssBackupComponentsInternal(&plain);
+            IVssBackupComponents_InitializeForBackup(plain, NULL);
+            ok(!query_lists((IVssBackupComponentsEx2 *)plain, &id, &query_hr), "the backup context lists it.\n");
+            IVssBackupComponents_Release(plain);
+        }
+
+        /* Auto-release snapshots go with their object. */
+        persistent = !!(tests[i].context & VSS_VOLSNAP_ATTR_NO_AUTO_RELEASE);
+        IVssBackupComponents_Release(maker);
+        ok(query_lists(observer, &id, &query_hr) == persistent, "%s after Release.\n",
+                persistent ? "gone" : "still there");
+        if (persistent)
+            delete_snapshot(observer, &id);
+        winetest_pop_context();
+    }
+    IVssBackupComponentsEx2_Release(observer);
+}
+
 /* Before a restart of Wine and of the agent (tests/test-restart.sh): a
  * persistent snapshot of the root, exposed at a free letter; "ID LETTER"
  * in the file. */
@@ -466,6 +545,7 @@ START_TEST(persist)
         if ((backup = create_for_all()))
         {
             test_found_by_another_process(backup, &id);
+            test_contexts();
             test_expose_drive(backup, &id);
             test_expose_folder(backup, &id);
             test_expose_errors(backup, &id);
