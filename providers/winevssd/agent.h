@@ -30,6 +30,7 @@
 struct catalog;
 struct session;
 struct snap_provider;
+struct revert_running;
 
 struct agent {
 	char *prefix;                  /* the Wine prefix, absolute, no trailing slash */
@@ -44,6 +45,7 @@ struct agent {
 	pthread_mutex_t lock;          /* protects everything below and the catalog */
 	struct catalog *catalog;
 	struct session *creating;      /* holder of the set creation lock, or NULL */
+	struct revert_running *reverts; /* reverts under way (revert.c) */
 	unsigned int connections;
 	time_t last_disconnect;
 	uint64_t next_session;

@@ -44,15 +44,14 @@
 #define JOURNAL_PREFIX "revert-"
 #define JOURNAL_SUFFIX ".journal"
 
-/* A revert under way; one per volume at a time.  The list is protected by
- * agent->lock. */
+/* A revert under way; one per volume at a time.  The list is the agent's
+ * (agent->reverts), protected by agent->lock. */
 struct revert_running {
 	struct revert_running *next;
 	const char *name;              /* \\?\Volume{GUID}\ of the volume */
 	const char *root;              /* its Unix root, as the catalog has it */
 };
 
-static struct revert_running *running;
 
 /* The three places of one revert, all in the directory of the root. */
 struct revert_paths {
@@ -95,11 +94,11 @@ static int revert_paths(const char *root, struct revert_paths *p)
 
 /* Caller holds agent->lock.  A drive is matched by its volume name too:
  * between steps 3 and 4 its root does not exist and cannot be resolved. */
-static bool revert_is_running(const char *name, const char *root)
+static bool revert_is_running(struct agent *a, const char *name, const char *root)
 {
 	struct revert_running *e;
 
-	for (e = running; e; e = e->next)
+	for (e = a->reverts; e; e = e->next)
 		if ((name && *name && !strcasecmp(e->name, name)) || (root && !strcmp(e->root, root)))
 			return true;
 	return false;
@@ -112,11 +111,11 @@ static int revert_claim(struct agent *a, const struct catalog_snapshot *c, struc
 	entry->name = c->volume_name;
 	entry->root = c->volume_root;
 	pthread_mutex_lock(&a->lock);
-	if (revert_is_running(entry->name, entry->root)) {
+	if (revert_is_running(a, entry->name, entry->root)) {
 		status = PROTO_E_REVERT_IN_PROGRESS;
 	} else {
-		entry->next = running;
-		running = entry;
+		entry->next = a->reverts;
+		a->reverts = entry;
 	}
 	pthread_mutex_unlock(&a->lock);
 	return status;
@@ -127,7 +126,7 @@ static void revert_unclaim(struct agent *a, struct revert_running *entry)
 	struct revert_running **e;
 
 	pthread_mutex_lock(&a->lock);
-	for (e = &running; *e; e = &(*e)->next)
+	for (e = &a->reverts; *e; e = &(*e)->next)
 		if (*e == entry) {
 			*e = entry->next;
 			break;
@@ -392,13 +391,13 @@ void handle_revert_status(struct session *s, struct proto_reader *r, struct prot
 		return respond_status(w, PROTO_E_BAD_REQUEST);
 
 	pthread_mutex_lock(&a->lock);
-	busy = revert_is_running(v.name, NULL);
+	busy = revert_is_running(a, v.name, NULL);
 	pthread_mutex_unlock(&a->lock);
 	if (!busy) {
 		if ((status = volume_resolve(a, v.root, &root)))
 			return respond_status(w, status);
 		pthread_mutex_lock(&a->lock);
-		busy = revert_is_running(NULL, root);
+		busy = revert_is_running(a, NULL, root);
 		pthread_mutex_unlock(&a->lock);
 		status = busy ? PROTO_OK : revert_capable(root);
 		free(root);
