@@ -30,6 +30,7 @@ WINE_DEFAULT_DEBUG_CHANNEL(vssapi);
 
 /* How long a session waits for a freshly started agent. */
 #define AGENT_START_TIMEOUT_MS 10000
+#define AGENT_RESTART_MS 4000
 /* How long an ordinary request may take; commits wait for as long as the
  * agent lives (a copy snapshot of a large volume takes a while). */
 #define AGENT_REQUEST_TIMEOUT_MS 60000
@@ -435,7 +436,7 @@ static BOOL try_connect(struct agent_session *session, const char *prefix)
 
 static HRESULT session_connect(struct agent_session *session)
 {
-    DWORD start;
+    DWORD start, last_start, now;
     char *prefix;
     BOOL started = FALSE, ok = FALSE;
 
@@ -444,12 +445,20 @@ static HRESULT session_connect(struct agent_session *session)
         ERR("cannot find the Wine prefix.\n");
         return VSS_E_UNEXPECTED;
     }
-    start = GetTickCount();
+    start = last_start = GetTickCount();
     while (!(ok = try_connect(session, prefix)))
     {
-        if (!started && !(started = start_agent(prefix)))
-            break;
-        if (GetTickCount() - start > AGENT_START_TIMEOUT_MS)
+        now = GetTickCount();
+        /* Again from time to time: an agent may have been exiting (idle)
+         * just as we connected, and the one we started left the prefix
+         * to it. */
+        if (!started || now - last_start > AGENT_RESTART_MS)
+        {
+            if (!(started = start_agent(prefix)))
+                break;
+            last_start = now;
+        }
+        if (now - start > AGENT_START_TIMEOUT_MS)
             break;
         Sleep(20);
     }

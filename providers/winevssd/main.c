@@ -54,17 +54,25 @@ static char *default_prefix(void)
 	return p;
 }
 
+/* An agent that is exiting (idle) still holds the lock for a moment; a
+ * client that found it gone has just started us, so wait that moment out
+ * before leaving the prefix to a running agent. */
+#define LOCK_WAIT_MS 3000
+
 static int take_lock(struct agent *a)
 {
 	char path[PATH_MAX];
-	int fd;
+	int fd, waited;
 
 	snprintf(path, sizeof(path), "%s/agent.lock", a->state_dir);
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
 		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		close(fd);
-		return -EBUSY;
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; waited += 50) {
+		if (errno != EWOULDBLOCK || waited >= LOCK_WAIT_MS) {
+			close(fd);
+			return -EBUSY;
+		}
+		usleep(50000);
 	}
 	return fd;   /* kept open for the agent's lifetime */
 }
