@@ -23,36 +23,13 @@
 #include "vsserror.h"
 
 #include "wine/test.h"
-
-static const WCHAR empty_bcd[] = L"<BACKUP_COMPONENTS xmlns=\"x-schema:#VssComponentMetadata\" version=\"1.2\"/>";
-
-#define OS(major, minor, sp) (((major) << 16) | ((minor) << 8) | (sp))
-static DWORD os_version;
-static BOOL os_server;
-
-static void init_os(void)
-{
-    NTSTATUS (WINAPI *pRtlGetVersion)(RTL_OSVERSIONINFOEXW *);
-    RTL_OSVERSIONINFOEXW info;
-
-    memset(&info, 0, sizeof(info));
-    info.dwOSVersionInfoSize = sizeof(info);
-    pRtlGetVersion = (void *)GetProcAddress(GetModuleHandleA("ntdll.dll"), "RtlGetVersion");
-    pRtlGetVersion(&info);
-    os_version = OS(info.dwMajorVersion, info.dwMinorVersion, info.wServicePackMajor);
-    os_server = info.wProductType != VER_NT_WORKSTATION;
-}
+#include "common.h"
 
 /* IVssAsync::Wait takes no argument on XP (any value waits until the end)
  * and only INFINITE on Server 2003. */
-static BOOL wait_is_xp(void)
-{
-    return os_version < OS(5, 2, 0) || (os_version < OS(6, 0, 0) && !os_server);
-}
-
 static BOOL wait_needs_infinite(void)
 {
-    return !wait_is_xp() && os_version < OS(6, 0, 0);
+    return !os_is_xp() && os_version < OS(6, 0, 0);
 }
 
 static HRESULT unexpected(void)
@@ -73,18 +50,6 @@ static void set_delay(unsigned int ms)
     SetEnvironmentVariableA("WINEVSS_ASYNC_DELAY_MS", buffer);
 }
 
-static IVssBackupComponents *create_for_backup(void)
-{
-    IVssBackupComponents *backup = NULL;
-    HRESULT hr;
-
-    hr = CreateVssBackupComponentsInternal(&backup);
-    ok(hr == S_OK, "CreateVssBackupComponents failed, hr %#lx.\n", hr);
-    hr = IVssBackupComponents_InitializeForBackup(backup, NULL);
-    ok(hr == S_OK, "InitializeForBackup failed, hr %#lx.\n", hr);
-    return backup;
-}
-
 static HRESULT query_status(IVssAsync *async)
 {
     HRESULT hr, status = 0xdeadbeef;
@@ -92,32 +57,6 @@ static HRESULT query_status(IVssAsync *async)
     hr = IVssAsync_QueryStatus(async, &status, NULL);
     ok(hr == S_OK, "QueryStatus failed, hr %#lx.\n", hr);
     return status;
-}
-
-/* Polls without calling Wait, for at most 30 s; returns the final status. */
-#define poll_async(a) poll_async_(__LINE__, a)
-static HRESULT poll_async_(unsigned int line, IVssAsync *async)
-{
-    HRESULT hr, status = 0xdeadbeef;
-    DWORD start = GetTickCount();
-
-    do
-    {
-        if ((hr = IVssAsync_QueryStatus(async, &status, NULL)) != S_OK || status != VSS_S_ASYNC_PENDING)
-            break;
-        Sleep(10);
-    } while (GetTickCount() - start < 30000);
-    ok_(__FILE__, line)(hr == S_OK, "QueryStatus failed, hr %#lx.\n", hr);
-    ok_(__FILE__, line)(status != VSS_S_ASYNC_PENDING, "the operation did not finish.\n");
-    return status;
-}
-
-#define release(a) release_(__LINE__, a)
-static void release_(unsigned int line, IVssBackupComponents *backup)
-{
-    ULONG refcount = IVssBackupComponents_Release(backup);
-
-    ok_(__FILE__, line)(!refcount, "object still has %lu references.\n", refcount);
 }
 
 static void test_interface(void)
@@ -235,7 +174,7 @@ static void test_wait(void)
 
     hr = IVssAsync_Wait(async, 1);
     status = query_status(async);
-    if (wait_is_xp())
+    if (os_is_xp())
     {
         /* No timeout on XP: Wait returns at the end. */
         ok(hr == S_OK, "got %#lx.\n", hr);
@@ -398,16 +337,9 @@ static void test_abort_pending(void)
 /* A restore's events: a cancelled one can be sent again. */
 static void test_cancel_restore(void)
 {
-    IVssBackupComponents *backup = NULL;
-    BSTR xml = SysAllocString(empty_bcd);
+    IVssBackupComponents *backup = create_for_restore();
     IVssAsync *async;
     HRESULT hr, status;
-
-    hr = CreateVssBackupComponentsInternal(&backup);
-    ok(hr == S_OK, "got %#lx.\n", hr);
-    hr = IVssBackupComponents_InitializeForRestore(backup, xml);
-    ok(hr == S_OK, "got %#lx.\n", hr);
-    SysFreeString(xml);
 
     set_delay(5000);
     hr = IVssBackupComponents_PreRestore(backup, &async);

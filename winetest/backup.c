@@ -16,12 +16,7 @@
 #include "vsserror.h"
 
 #include "wine/test.h"
-
-#ifdef _WIN64
-#define CREATE_BACKUP_COMPONENTS_MANGLED "?CreateVssBackupComponents@@YAJPEAPEAVIVssBackupComponents@@@Z"
-#else
-#define CREATE_BACKUP_COMPONENTS_MANGLED "?CreateVssBackupComponents@@YGJPAPAVIVssBackupComponents@@@Z"
-#endif
+#include "common.h"
 
 static ULONG get_refcount(void *iface)
 {

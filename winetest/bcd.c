@@ -18,10 +18,8 @@
 #include "vsserror.h"
 
 #include "wine/test.h"
+#include "common.h"
 
-#define OS(major, minor, sp) (((major) << 16) | ((minor) << 8) | (sp))
-static DWORD os_version;
-static BOOL os_server;
 static WCHAR test_volume[4];
 
 static const GUID system_writer = {0xe8132975, 0x6f93, 0x4464, {0xa5, 0x3e, 0x10, 0x50, 0x25, 0x3a, 0xe2, 0x20}};
@@ -43,60 +41,10 @@ static const WCHAR restore_bcd[] =
     L"<COMPONENT logicalPath=\"Databases\" componentName=\"other\" componentType=\"database\" future=\"kept\">"
     L"<FUTURE_CHILD>kept</FUTURE_CHILD></COMPONENT></WRITER_COMPONENTS></BACKUP_COMPONENTS>";
 
-static void init_os(void)
-{
-    NTSTATUS (WINAPI *pRtlGetVersion)(RTL_OSVERSIONINFOEXW *);
-    RTL_OSVERSIONINFOEXW info;
-
-    memset(&info, 0, sizeof(info));
-    info.dwOSVersionInfoSize = sizeof(info);
-    pRtlGetVersion = (void *)GetProcAddress(GetModuleHandleA("ntdll.dll"), "RtlGetVersion");
-    pRtlGetVersion(&info);
-    os_version = OS(info.dwMajorVersion, info.dwMinorVersion, info.wServicePackMajor);
-    os_server = info.wProductType != VER_NT_WORKSTATION;
-}
-
 /* Vista, or Server 2003: AddNewTarget and the other later methods. */
 static BOOL has_vista_2003(void)
 {
     return os_version >= OS(6, 0, 0) || (os_version >= OS(5, 2, 0) && os_server);
-}
-
-static IVssBackupComponentsEx4 *create_backup(void)
-{
-    IVssBackupComponents *backup = NULL;
-    HRESULT hr;
-
-    hr = CreateVssBackupComponentsInternal(&backup);
-    ok(hr == S_OK, "CreateVssBackupComponents failed, hr %#lx.\n", hr);
-    return (IVssBackupComponentsEx4 *)backup;
-}
-
-#define release(a) release_(__LINE__, a)
-static void release_(unsigned int line, IVssBackupComponentsEx4 *backup)
-{
-    ULONG refcount = IVssBackupComponentsEx4_Release(backup);
-
-    ok_(__FILE__, line)(!refcount, "object still has %lu references.\n", refcount);
-}
-
-#define run_async(a, b) run_async_(__LINE__, a, b)
-static HRESULT run_async_(unsigned int line, HRESULT hr, IVssAsync *async)
-{
-    HRESULT status = 0xdeadbeef;
-    DWORD start = GetTickCount();
-
-    ok_(__FILE__, line)(hr == S_OK, "got %#lx.\n", hr);
-    if (hr != S_OK)
-        return hr;
-    do
-    {
-        if ((hr = IVssAsync_QueryStatus(async, &status, NULL)) != S_OK || status != VSS_S_ASYNC_PENDING)
-            break;
-        Sleep(10);
-    } while (GetTickCount() - start < 120000);
-    IVssAsync_Release(async);
-    return status;
 }
 
 /* The IUnknown of an IVssWriterComponentsExt, one pointer after its start. */
@@ -396,10 +344,7 @@ static void test_invalid_documents(void)
 
 START_TEST(bcd)
 {
-    static const WCHAR candidates[][4] = {L"U:\\", L"T:\\", L"S:\\"};
     IVssBackupComponentsEx4 *backup;
-    BOOL supported;
-    unsigned int i;
     HRESULT hr;
 
     init_os();
@@ -408,18 +353,7 @@ START_TEST(bcd)
 
     backup = create_backup();
     IVssBackupComponentsEx4_InitializeForBackup(backup, NULL);
-    for (i = 0; i < ARRAY_SIZE(candidates); ++i)
-    {
-        WCHAR volume[4];
-
-        lstrcpyW(volume, candidates[i]);
-        supported = FALSE;
-        if (IVssBackupComponentsEx4_IsVolumeSupported(backup, GUID_NULL, volume, &supported) == S_OK && supported)
-        {
-            lstrcpyW(test_volume, volume);
-            break;
-        }
-    }
+    find_test_volume((IVssBackupComponents *)backup, test_volume);
     release(backup);
 
     test_save_after_snapshot();

@@ -22,40 +22,7 @@
 #include "vsserror.h"
 
 #include "wine/test.h"
-
-#define OS(major, minor, sp) (((major) << 16) | ((minor) << 8) | (sp))
-static DWORD os_version;
-static BOOL os_server;
-
-static void init_os(void)
-{
-    NTSTATUS (WINAPI *pRtlGetVersion)(RTL_OSVERSIONINFOEXW *);
-    RTL_OSVERSIONINFOEXW info;
-
-    memset(&info, 0, sizeof(info));
-    info.dwOSVersionInfoSize = sizeof(info);
-    pRtlGetVersion = (void *)GetProcAddress(GetModuleHandleA("ntdll.dll"), "RtlGetVersion");
-    pRtlGetVersion(&info);
-    os_version = OS(info.dwMajorVersion, info.dwMinorVersion, info.wServicePackMajor);
-    os_server = info.wProductType != VER_NT_WORKSTATION;
-}
-
-static BOOL has_set_context(void)
-{
-    return os_version >= OS(6, 0, 0) || (os_version >= OS(5, 2, 0) && os_server);
-}
-
-static IVssBackupComponents *create_for_backup(void)
-{
-    IVssBackupComponents *backup = NULL;
-    HRESULT hr;
-
-    hr = CreateVssBackupComponentsInternal(&backup);
-    ok(hr == S_OK, "CreateVssBackupComponents failed, hr %#lx.\n", hr);
-    hr = IVssBackupComponents_InitializeForBackup(backup, NULL);
-    ok(hr == S_OK, "InitializeForBackup failed, hr %#lx.\n", hr);
-    return backup;
-}
+#include "common.h"
 
 static void free_props(VSS_OBJECT_PROP *props, ULONG count)
 {

@@ -20,12 +20,7 @@
 #include "vsserror.h"
 
 #include "wine/test.h"
-
-#ifdef _WIN64
-#define CREATE_BACKUP_COMPONENTS_MANGLED "?CreateVssBackupComponents@@YAJPEAPEAVIVssBackupComponents@@@Z"
-#else
-#define CREATE_BACKUP_COMPONENTS_MANGLED "?CreateVssBackupComponents@@YGJPAPAVIVssBackupComponents@@@Z"
-#endif
+#include "common.h"
 
 static void get_directory_of(WCHAR *path)
 {

@@ -512,12 +512,8 @@ START_TEST(persist)
         CoUninitialize();
         return;
     }
-    if (!agent_available())
+    if (!need_agent())
     {
-        if (GetEnvironmentVariableA("WINEVSS_AGENT", NULL, 0))
-            ok(0, "winevssd is not available.\n");
-        else
-            skip("winevssd is not available.\n");
         CoUninitialize();
         return;
     }

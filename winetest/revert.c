@@ -24,30 +24,9 @@
 #include "vsserror.h"
 
 #include "wine/test.h"
-
-#define OS(major, minor, sp) (((major) << 16) | ((minor) << 8) | (sp))
-static DWORD os_version;
-static BOOL os_server;
+#include "common.h"
 
 static const WCHAR test_dir[] = L"winevss-revert-test";
-
-static void init_os(void)
-{
-    NTSTATUS (WINAPI *pRtlGetVersion)(RTL_OSVERSIONINFOEXW *);
-    RTL_OSVERSIONINFOEXW info;
-
-    memset(&info, 0, sizeof(info));
-    info.dwOSVersionInfoSize = sizeof(info);
-    pRtlGetVersion = (void *)GetProcAddress(GetModuleHandleA("ntdll.dll"), "RtlGetVersion");
-    pRtlGetVersion(&info);
-    os_version = OS(info.dwMajorVersion, info.dwMinorVersion, info.wServicePackMajor);
-    os_server = info.wProductType != VER_NT_WORKSTATION;
-}
-
-static BOOL has_set_context(void)
-{
-    return os_version >= OS(6, 0, 0) || (os_version >= OS(5, 2, 0) && os_server);
-}
 
 static BOOL has_revert(void)
 {
@@ -72,74 +51,20 @@ static void make_path(WCHAR *out, const WCHAR *name)
         swprintf(out, MAX_PATH, L"R:\\%ls", test_dir);
 }
 
-static BOOL write_text(const WCHAR *path, const char *text)
-{
-    HANDLE file;
-    DWORD written;
-    BOOL ret;
-
-    file = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
-    if (file == INVALID_HANDLE_VALUE)
-        return FALSE;
-    ret = WriteFile(file, text, strlen(text), &written, NULL);
-    CloseHandle(file);
-    return ret;
-}
-
-static const char *read_text(const WCHAR *path)
-{
-    static char buffer[256];
-    HANDLE file;
-    DWORD size;
-
-    file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
-    if (file == INVALID_HANDLE_VALUE)
-        return NULL;
-    if (!ReadFile(file, buffer, sizeof(buffer) - 1, &size, NULL))
-        size = 0;
-    CloseHandle(file);
-    buffer[size] = 0;
-    return buffer;
-}
-
-static IVssBackupComponentsEx4 *create_backup(LONG context)
-{
-    IVssBackupComponents *backup = NULL;
-    HRESULT hr;
-
-    hr = CreateVssBackupComponentsInternal(&backup);
-    ok(hr == S_OK, "CreateVssBackupComponents failed, hr %#lx.\n", hr);
-    hr = IVssBackupComponents_InitializeForBackup(backup, NULL);
-    ok(hr == S_OK, "InitializeForBackup failed, hr %#lx.\n", hr);
-    if (context != VSS_CTX_BACKUP)
-    {
-        hr = IVssBackupComponents_SetContext(backup, context);
-        ok(hr == S_OK, "SetContext(%#lx) failed, hr %#lx.\n", context, hr);
-    }
-    return (IVssBackupComponentsEx4 *)backup;
-}
-
-#define wait_async(a) wait_async_(__LINE__, a)
-static HRESULT wait_async_(unsigned int line, IVssAsync *async)
-{
-    HRESULT hr, status = 0xdeadbeef;
-
-    IVssAsync_Wait(async, INFINITE);
-    hr = IVssAsync_QueryStatus(async, &status, NULL);
-    ok_(__FILE__, line)(hr == S_OK, "QueryStatus failed, hr %#lx.\n", hr);
-    IVssAsync_Release(async);
-    return status;
-}
-
 /* A one-volume set in the context; the object is returned so that an
  * auto-release snapshot lives as long as the caller needs it. */
 static IVssBackupComponentsEx4 *take_snapshot(const WCHAR *root, LONG context, VSS_ID *id)
 {
-    IVssBackupComponentsEx4 *backup = create_backup(context);
+    IVssBackupComponentsEx4 *backup = create_for_backup();
     IVssAsync *async;
     VSS_ID set_id;
     HRESULT hr;
 
+    if (context != VSS_CTX_BACKUP)
+    {
+        hr = IVssBackupComponentsEx4_SetContext(backup, context);
+        ok(hr == S_OK, "SetContext(%#lx) failed, hr %#lx.\n", context, hr);
+    }
     if (context == VSS_CTX_BACKUP)
     {
         hr = IVssBackupComponentsEx4_GatherWriterMetadata(backup, &async);
@@ -194,9 +119,9 @@ static void prepare_files(void)
     make_path(path, L"sub");
     CreateDirectoryW(path, NULL);
     make_path(path, L"a.txt");
-    ok(write_text(path, "before"), "cannot write %s.\n", wine_dbgstr_w(path));
+    ok(write_text(path, "before", FALSE), "cannot write %s.\n", wine_dbgstr_w(path));
     make_path(path, L"sub\\c.txt");
-    ok(write_text(path, "to be deleted"), "cannot write %s.\n", wine_dbgstr_w(path));
+    ok(write_text(path, "to be deleted", FALSE), "cannot write %s.\n", wine_dbgstr_w(path));
     make_path(path, L"d.txt");
     DeleteFileW(path);
 }
@@ -206,11 +131,11 @@ static void change_files(void)
     WCHAR path[MAX_PATH];
 
     make_path(path, L"a.txt");
-    ok(write_text(path, "after"), "cannot rewrite a.txt.\n");
+    ok(write_text(path, "after", FALSE), "cannot rewrite a.txt.\n");
     make_path(path, L"sub\\c.txt");
     ok(DeleteFileW(path), "cannot delete c.txt, error %lu.\n", GetLastError());
     make_path(path, L"d.txt");
-    ok(write_text(path, "new"), "cannot create d.txt.\n");
+    ok(write_text(path, "new", FALSE), "cannot create d.txt.\n");
 }
 
 static void check_reverted(void)
@@ -256,7 +181,7 @@ static void test_query_revert_status(void)
         skip("QueryRevertStatus does not exist in this version.\n");
         return;
     }
-    backup = create_backup(VSS_CTX_BACKUP);
+    backup = create_for_backup();
     hr = query_revert_status(backup, L"R:\\");
     ok(hr == VSS_S_ASYNC_FINISHED, "R:: got %#lx.\n", hr);
     if (drive_exists(L"T:\\"))
@@ -366,21 +291,6 @@ static void test_server(void)
     remove_files();
 }
 
-static BOOL agent_available(void)
-{
-    IVssBackupComponents *backup;
-    BOOL supported = FALSE;
-    HRESULT hr;
-
-    if (FAILED(CreateVssBackupComponentsInternal(&backup)))
-        return FALSE;
-    hr = IVssBackupComponents_InitializeForBackup(backup, NULL);
-    if (hr == S_OK)
-        hr = IVssBackupComponents_IsVolumeSupported(backup, GUID_NULL, (WCHAR *)L"U:\\", &supported);
-    IVssBackupComponents_Release(backup);
-    return hr == S_OK;
-}
-
 START_TEST(revert)
 {
     IVssBackupComponentsEx4 *backup;
@@ -393,7 +303,7 @@ START_TEST(revert)
     /* The method does not exist on clients, whatever the snapshot. */
     if (!os_server)
     {
-        backup = create_backup(VSS_CTX_BACKUP);
+        backup = create_for_backup();
         hr = IVssBackupComponentsEx4_RevertToSnapshot(backup, id, FALSE);
         ok(hr == E_NOTIMPL, "client: got %#lx.\n", hr);
         IVssBackupComponentsEx4_Release(backup);
@@ -404,14 +314,8 @@ START_TEST(revert)
         CoUninitialize();
         return;
     }
-    if (!agent_available())
+    if (!need_agent())
     {
-        /* The test runner provides the agent (WINEVSS_AGENT): then its
-         * absence is a failure, elsewhere a reason to skip. */
-        if (GetEnvironmentVariableA("WINEVSS_AGENT", NULL, 0))
-            ok(0, "winevssd is not available.\n");
-        else
-            skip("winevssd is not available.\n");
         CoUninitialize();
         return;
     }

@@ -24,25 +24,9 @@
 #include "vsserror.h"
 
 #include "wine/test.h"
+#include "common.h"
 
 static const WCHAR test_dir[] = L"winevss-shadow-test";
-
-#define wait_async(a) wait_async_(__LINE__, a)
-static HRESULT wait_async_(unsigned int line, IVssAsync *async)
-{
-    HRESULT hr, status = E_FAIL;
-
-    HRESULT wait;
-
-    /* Wait returns S_OK, or the operation's failure when it fails. */
-    wait = IVssAsync_Wait(async, INFINITE);
-    hr = IVssAsync_QueryStatus(async, &status, NULL);
-    ok_(__FILE__, line)(hr == S_OK, "QueryStatus returned %#lx.\n", hr);
-    ok_(__FILE__, line)(wait == S_OK || (FAILED(status) && wait == status),
-            "Wait returned %#lx, the operation %#lx.\n", wait, status);
-    IVssAsync_Release(async);
-    return status;
-}
 
 static void make_path(WCHAR *out, const WCHAR *root, const WCHAR *name)
 {
@@ -50,37 +34,6 @@ static void make_path(WCHAR *out, const WCHAR *root, const WCHAR *name)
         swprintf(out, MAX_PATH, L"%ls%ls\\%ls", root, test_dir, name);
     else
         swprintf(out, MAX_PATH, L"%ls%ls", root, test_dir);
-}
-
-static BOOL write_text(const WCHAR *path, const char *text, BOOL append)
-{
-    HANDLE file;
-    DWORD written;
-    BOOL ret;
-
-    file = CreateFileW(path, append ? FILE_APPEND_DATA : GENERIC_WRITE, 0, NULL,
-            append ? OPEN_EXISTING : CREATE_ALWAYS, 0, NULL);
-    if (file == INVALID_HANDLE_VALUE)
-        return FALSE;
-    ret = WriteFile(file, text, strlen(text), &written, NULL);
-    CloseHandle(file);
-    return ret;
-}
-
-static const char *read_text(const WCHAR *path)
-{
-    static char buffer[256];
-    HANDLE file;
-    DWORD size;
-
-    file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
-    if (file == INVALID_HANDLE_VALUE)
-        return NULL;
-    if (!ReadFile(file, buffer, sizeof(buffer) - 1, &size, NULL))
-        size = 0;
-    CloseHandle(file);
-    buffer[size] = 0;
-    return buffer;
 }
 
 static void prepare_files(const WCHAR *root)
@@ -192,56 +145,17 @@ static BOOL device_exists(const WCHAR *device)
     return GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
 }
 
-static BOOL agent_available(void)
-{
-    IVssBackupComponents *backup;
-    BOOL supported = FALSE;
-    HRESULT hr;
-
-    if (FAILED(CreateVssBackupComponentsInternal(&backup)))
-        return FALSE;
-    hr = IVssBackupComponents_InitializeForBackup(backup, NULL);
-    if (hr == S_OK)
-        hr = IVssBackupComponents_IsVolumeSupported(backup, GUID_NULL, (WCHAR *)L"U:\\", &supported);
-    IVssBackupComponents_Release(backup);
-    return hr == S_OK;
-}
-
-/* The sequence of a volume-mode backup program (REQUESTERS.md). */
+/* The sequence of a volume-mode backup program (REQUESTERS.md), and the
+ * snapshot's properties. */
 static IVssBackupComponents *take_snapshot(const WCHAR *root, VSS_SNAPSHOT_PROP *prop)
 {
     IVssBackupComponents *backup;
-    IVssAsync *async;
     VSS_ID set_id, snapshot_id;
     HRESULT hr;
 
-    hr = CreateVssBackupComponentsInternal(&backup);
-    ok(hr == S_OK, "got %#lx.\n", hr);
-    hr = IVssBackupComponents_InitializeForBackup(backup, NULL);
-    ok(hr == S_OK, "InitializeForBackup: %#lx.\n", hr);
-    hr = IVssBackupComponents_SetBackupState(backup, FALSE, FALSE, VSS_BT_COPY, FALSE);
-    ok(hr == S_OK, "SetBackupState: %#lx.\n", hr);
-    hr = IVssBackupComponents_GatherWriterMetadata(backup, &async);
-    ok(hr == S_OK, "GatherWriterMetadata: %#lx.\n", hr);
-    if (hr == S_OK)
-        ok(wait_async(async) == VSS_S_ASYNC_FINISHED, "GatherWriterMetadata failed.\n");
-    hr = IVssBackupComponents_StartSnapshotSet(backup, &set_id);
-    ok(hr == S_OK, "StartSnapshotSet: %#lx.\n", hr);
-    hr = IVssBackupComponents_AddToSnapshotSet(backup, (WCHAR *)root, GUID_NULL, &snapshot_id);
-    ok(hr == S_OK, "AddToSnapshotSet(%s): %#lx.\n", wine_dbgstr_w(root), hr);
-    hr = IVssBackupComponents_PrepareForBackup(backup, &async);
-    ok(hr == S_OK, "PrepareForBackup: %#lx.\n", hr);
-    if (hr == S_OK)
-        ok(wait_async(async) == VSS_S_ASYNC_FINISHED, "PrepareForBackup failed.\n");
-    hr = IVssBackupComponents_DoSnapshotSet(backup, &async);
-    ok(hr == S_OK, "DoSnapshotSet: %#lx.\n", hr);
-    if (hr == S_OK)
-    {
-        hr = wait_async(async);
-        ok(hr == VSS_S_ASYNC_FINISHED, "DoSnapshotSet finished with %#lx.\n", hr);
-    }
-
     memset(prop, 0, sizeof(*prop));
+    if (!(backup = backup_snapshot_set(root, VSS_CTX_BACKUP, &set_id, &snapshot_id)))
+        return NULL;
     hr = IVssBackupComponents_GetSnapshotProperties(backup, snapshot_id, prop);
     ok(hr == S_OK, "GetSnapshotProperties: %#lx.\n", hr);
     if (hr != S_OK)
@@ -561,6 +475,7 @@ START_TEST(shadow)
     char **argv;
     int argc;
 
+    init_os();
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     argc = winetest_get_mainargs(&argv);
     if (argc >= 5 && !strcmp(argv[2], "child"))
@@ -570,14 +485,8 @@ START_TEST(shadow)
         return;
     }
 
-    if (!agent_available())
+    if (!need_agent())
     {
-        /* The test runner provides the agent (WINEVSS_AGENT): then its
-         * absence is a failure, elsewhere a reason to skip. */
-        if (GetEnvironmentVariableA("WINEVSS_AGENT", NULL, 0))
-            ok(0, "winevssd is not available.\n");
-        else
-            skip("winevssd is not available.\n");
         CoUninitialize();
         return;
     }

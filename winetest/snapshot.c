@@ -23,80 +23,9 @@
 #include "vsserror.h"
 
 #include "wine/test.h"
+#include "common.h"
 
-#define OS(major, minor, sp) (((major) << 16) | ((minor) << 8) | (sp))
-static DWORD os_version;
-static BOOL os_server;
 static WCHAR test_volume[4];
-
-static void init_os(void)
-{
-    NTSTATUS (WINAPI *pRtlGetVersion)(RTL_OSVERSIONINFOEXW *);
-    RTL_OSVERSIONINFOEXW info;
-
-    memset(&info, 0, sizeof(info));
-    info.dwOSVersionInfoSize = sizeof(info);
-    pRtlGetVersion = (void *)GetProcAddress(GetModuleHandleA("ntdll.dll"), "RtlGetVersion");
-    pRtlGetVersion(&info);
-    os_version = OS(info.dwMajorVersion, info.dwMinorVersion, info.wServicePackMajor);
-    os_server = info.wProductType != VER_NT_WORKSTATION;
-}
-
-static BOOL has_set_context(void)
-{
-    return os_version >= OS(6, 0, 0) || (os_version >= OS(5, 2, 0) && os_server);
-}
-
-static IVssBackupComponentsEx4 *create_for_backup(void)
-{
-    IVssBackupComponents *backup = NULL;
-    HRESULT hr;
-
-    hr = CreateVssBackupComponentsInternal(&backup);
-    ok(hr == S_OK, "CreateVssBackupComponents failed, hr %#lx.\n", hr);
-    hr = IVssBackupComponents_InitializeForBackup(backup, NULL);
-    ok(hr == S_OK, "InitializeForBackup failed, hr %#lx.\n", hr);
-    return (IVssBackupComponentsEx4 *)backup;
-}
-
-#define poll_async(a) poll_async_(__LINE__, a)
-static HRESULT poll_async_(unsigned int line, IVssAsync *async)
-{
-    HRESULT hr, status = 0xdeadbeef;
-    DWORD start = GetTickCount();
-
-    do
-    {
-        if ((hr = IVssAsync_QueryStatus(async, &status, NULL)) != S_OK || status != VSS_S_ASYNC_PENDING)
-            break;
-        Sleep(10);
-    } while (GetTickCount() - start < 120000);
-    ok_(__FILE__, line)(hr == S_OK, "QueryStatus failed, hr %#lx.\n", hr);
-    ok_(__FILE__, line)(status != VSS_S_ASYNC_PENDING, "the operation did not finish.\n");
-    return status;
-}
-
-/* Runs an asynchronous method to its end; returns its final status. */
-#define run_async(a, b) run_async_(__LINE__, a, b)
-static HRESULT run_async_(unsigned int line, HRESULT hr, IVssAsync *async)
-{
-    HRESULT status;
-
-    ok_(__FILE__, line)(hr == S_OK, "got %#lx.\n", hr);
-    if (hr != S_OK)
-        return hr;
-    status = poll_async_(line, async);
-    IVssAsync_Release(async);
-    return status;
-}
-
-#define release(a) release_(__LINE__, a)
-static void release_(unsigned int line, IVssBackupComponentsEx4 *backup)
-{
-    ULONG refcount = IVssBackupComponentsEx4_Release(backup);
-
-    ok_(__FILE__, line)(!refcount, "object still has %lu references.\n", refcount);
-}
 
 /* An object with a set started and the test volume in it. */
 static IVssBackupComponentsEx4 *start_backup(LONG context, BOOL writers, VSS_ID *set_id, VSS_ID *snapshot_id)
@@ -547,11 +476,9 @@ static void test_volume_limit(void)
 
 START_TEST(snapshot)
 {
-    static const WCHAR candidates[][4] = {L"U:\\", L"T:\\", L"S:\\"};
     IVssBackupComponentsEx4 *backup;
     WCHAR c_drive[] = L"C:\\";
     BOOL supported = FALSE;
-    unsigned int i;
     HRESULT hr;
 
     init_os();
@@ -567,18 +494,7 @@ START_TEST(snapshot)
         CoUninitialize();
         return;
     }
-    for (i = 0; i < ARRAY_SIZE(candidates); ++i)
-    {
-        WCHAR volume[4];
-
-        lstrcpyW(volume, candidates[i]);
-        supported = FALSE;
-        if (IVssBackupComponentsEx4_IsVolumeSupported(backup, GUID_NULL, volume, &supported) == S_OK && supported)
-        {
-            lstrcpyW(test_volume, volume);
-            break;
-        }
-    }
+    find_test_volume((IVssBackupComponents *)backup, test_volume);
     release(backup);
     if (!test_volume[0])
     {

@@ -22,39 +22,9 @@
 #include "vsserror.h"
 
 #include "wine/test.h"
+#include "common.h"
 
-static const WCHAR empty_bcd[] = L"<BACKUP_COMPONENTS xmlns=\"x-schema:#VssComponentMetadata\" version=\"1.2\"/>";
 static const GUID test_id = {0x1a2b3c4d, 0x5e6f, 0x4711, {0x80, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07}};
-
-/* The emulated version, as 0xMMmmSS, and its product type. */
-#define OS(major, minor, sp) (((major) << 16) | ((minor) << 8) | (sp))
-#define OS_NEVER 0xffffffff
-static DWORD os_version;
-static BOOL os_server;
-
-static void init_os(void)
-{
-    NTSTATUS (WINAPI *pRtlGetVersion)(RTL_OSVERSIONINFOEXW *);
-    RTL_OSVERSIONINFOEXW info;
-
-    memset(&info, 0, sizeof(info));
-    info.dwOSVersionInfoSize = sizeof(info);
-    pRtlGetVersion = (void *)GetProcAddress(GetModuleHandleA("ntdll.dll"), "RtlGetVersion");
-    pRtlGetVersion(&info);
-    os_version = OS(info.dwMajorVersion, info.dwMinorVersion, info.wServicePackMajor);
-    os_server = info.wProductType != VER_NT_WORKSTATION;
-}
-
-/* Whether a feature of client version "client" and server version "server"
- * exists; Windows XP x64 counts as XP, as on Microsoft's pages. */
-static BOOL os_has(DWORD client, DWORD server)
-{
-    if (os_version < OS(5, 2, 0) || (os_version < OS(6, 0, 0) && !os_server))
-        return client <= OS(5, 1, 0);
-    if (os_server)
-        return server != OS_NEVER && os_version >= server;
-    return client != OS_NEVER && os_version >= client;
-}
 
 /* What a method that exists from (client, server) answers when it works,
  * and E_NOTIMPL where the emulated version lacks it. */
@@ -70,54 +40,12 @@ static HRESULT since(DWORD client, DWORD server, HRESULT hr)
 #define WIN7 OS(6, 1, 0), OS(6, 1, 0)
 #define WIN8 OS(6, 2, 0), OS(6, 2, 0)
 
-static IVssBackupComponentsEx4 *create_backup(void)
+/* Polls without Wait, as some requesters do, and releases the operation. */
+#define finish_async(a) finish_async_(__LINE__, a)
+static HRESULT finish_async_(unsigned int line, IVssAsync *async)
 {
-    IVssBackupComponents *backup = NULL;
-    HRESULT hr;
+    HRESULT status = poll_async_(__FILE__, line, async);
 
-    hr = CreateVssBackupComponentsInternal(&backup);
-    ok(hr == S_OK, "CreateVssBackupComponents failed, hr %#lx.\n", hr);
-    /* The Ex methods are reached through the one vtable even where the
-     * version does not offer the interface. */
-    return (IVssBackupComponentsEx4 *)backup;
-}
-
-static IVssBackupComponentsEx4 *create_for_backup(void)
-{
-    IVssBackupComponentsEx4 *backup = create_backup();
-    HRESULT hr;
-
-    hr = IVssBackupComponentsEx4_InitializeForBackup(backup, NULL);
-    ok(hr == S_OK, "InitializeForBackup failed, hr %#lx.\n", hr);
-    return backup;
-}
-
-static IVssBackupComponentsEx4 *create_for_restore(void)
-{
-    IVssBackupComponentsEx4 *backup = create_backup();
-    BSTR xml = SysAllocString(empty_bcd);
-    HRESULT hr;
-
-    hr = IVssBackupComponentsEx4_InitializeForRestore(backup, xml);
-    ok(hr == S_OK, "InitializeForRestore failed, hr %#lx.\n", hr);
-    SysFreeString(xml);
-    return backup;
-}
-
-/* Polls without Wait, as some requesters do; bounded. */
-#define wait_async(a) wait_async_(__LINE__, a)
-static HRESULT wait_async_(unsigned int line, IVssAsync *async)
-{
-    HRESULT hr, status = 0xdeadbeef;
-    DWORD start = GetTickCount();
-
-    do
-    {
-        if ((hr = IVssAsync_QueryStatus(async, &status, NULL)) != S_OK || status != VSS_S_ASYNC_PENDING)
-            break;
-        Sleep(5);
-    } while (GetTickCount() - start < 30000);
-    ok_(__FILE__, line)(hr == S_OK, "QueryStatus failed, hr %#lx.\n", hr);
     IVssAsync_Release(async);
     return status;
 }
@@ -132,7 +60,7 @@ static void gather_metadata_(unsigned int line, IVssBackupComponentsEx4 *backup)
     ok_(__FILE__, line)(hr == S_OK, "GatherWriterMetadata failed, hr %#lx.\n", hr);
     if (hr == S_OK)
     {
-        hr = wait_async_(line, async);
+        hr = finish_async_(line, async);
         ok_(__FILE__, line)(hr == VSS_S_ASYNC_FINISHED, "got status %#lx.\n", hr);
     }
 }
@@ -147,14 +75,6 @@ static HRESULT start_set_(unsigned int line, IVssBackupComponentsEx4 *backup)
     ok_(__FILE__, line)(hr == S_OK, "StartSnapshotSet failed, hr %#lx.\n", hr);
     ok_(__FILE__, line)(hr != S_OK || !IsEqualGUID(&id, &GUID_NULL), "got no set id.\n");
     return hr;
-}
-
-#define release(a) release_(__LINE__, a)
-static void release_(unsigned int line, IVssBackupComponentsEx4 *backup)
-{
-    ULONG refcount = IVssBackupComponentsEx4_Release(backup);
-
-    ok_(__FILE__, line)(!refcount, "object still has %lu references.\n", refcount);
 }
 
 /* Every component method answers the same way for one state. */
@@ -575,7 +495,7 @@ static void test_backup_state(void)
     ok(hr == S_OK, "got %#lx.\n", hr);
     if (hr == S_OK)
     {
-        hr = wait_async(async);
+        hr = finish_async(async);
         ok(hr == VSS_S_ASYNC_FINISHED, "got %#lx.\n", hr);
     }
     hr = IVssBackupComponentsEx4_SetRestoreState(backup, VSS_RTYPE_BY_COPY);
@@ -717,10 +637,10 @@ static void test_writers(void)
     /* Status, as often as wanted; FreeWriterStatus is optional. */
     hr = IVssBackupComponentsEx4_GatherWriterStatus(backup, &async);
     ok(hr == S_OK, "got %#lx.\n", hr);
-    ok(wait_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
+    ok(finish_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
     hr = IVssBackupComponentsEx4_GatherWriterStatus(backup, &async);
     ok(hr == S_OK, "got %#lx.\n", hr);
-    ok(wait_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
+    ok(finish_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
     count = 0xdeadbeef;
     hr = IVssBackupComponentsEx4_GetWriterStatusCount(backup, &count);
     ok(hr == S_OK && !count, "got %#lx, %u.\n", hr, count);
@@ -752,7 +672,7 @@ static void test_writers(void)
     backup = create_for_restore();
     hr = IVssBackupComponentsEx4_GatherWriterStatus(backup, &async);
     ok(hr == S_OK, "got %#lx.\n", hr);
-    ok(wait_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
+    ok(finish_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
     gather_metadata(backup);
     hr = IVssBackupComponentsEx4_GetWriterMetadataCount(backup, &count);
     ok(hr == S_OK && !count, "got %#lx, %u.\n", hr, count);
@@ -810,7 +730,7 @@ static void test_backup_sequence(void)
         hr = IVssBackupComponentsEx4_PrepareForBackup(backup, &async);
         ok(hr == S_OK, "got %#lx.\n", hr);
         if (hr == S_OK)
-            ok(wait_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
+            ok(finish_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
         hr = IVssBackupComponentsEx4_PrepareForBackup(backup, &async);
         ok(hr == VSS_E_BAD_STATE, "got %#lx.\n", hr);
         hr = IVssBackupComponentsEx4_SetBackupState(backup, FALSE, FALSE, VSS_BT_FULL, FALSE);
@@ -858,7 +778,7 @@ static void test_backup_sequence(void)
         hr = IVssBackupComponentsEx4_PrepareForBackup(backup, &async);
         ok(hr == S_OK, "got %#lx.\n", hr);
         if (hr == S_OK)
-            ok(wait_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
+            ok(finish_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
     }
     /* Released with the set in creation: the lock goes with the object. */
     release(backup);
@@ -952,14 +872,14 @@ static void test_restore_sequence(void)
     hr = IVssBackupComponentsEx4_PreRestore(backup, &async);
     ok(hr == S_OK, "got %#lx.\n", hr);
     if (hr == S_OK)
-        ok(wait_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
+        ok(finish_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
     hr = IVssBackupComponentsEx4_PreRestore(backup, &async);
     ok(hr == VSS_E_BAD_STATE, "got %#lx.\n", hr);
     check_restore_component_methods(backup, VSS_E_BAD_STATE, VSS_E_OBJECT_NOT_FOUND);
     hr = IVssBackupComponentsEx4_PostRestore(backup, &async);
     ok(hr == S_OK, "got %#lx.\n", hr);
     if (hr == S_OK)
-        ok(wait_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
+        ok(finish_async(async) == VSS_S_ASYNC_FINISHED, "wrong status.\n");
     hr = IVssBackupComponentsEx4_PostRestore(backup, &async);
     ok(hr == VSS_E_BAD_STATE, "got %#lx.\n", hr);
     check_restore_component_methods(backup, VSS_E_BAD_STATE, VSS_E_BAD_STATE);

@@ -20,65 +20,9 @@
 #include "vsserror.h"
 
 #include "wine/test.h"
+#include "common.h"
 
 static const GUID test_id = {0x5eed5eed, 0x1234, 0x4321, {0x80, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77}};
-
-#define OS(major, minor, sp) (((major) << 16) | ((minor) << 8) | (sp))
-#define OS_NEVER 0xffffffff
-static DWORD os_version;
-static BOOL os_server;
-
-static void init_os(void)
-{
-    NTSTATUS (WINAPI *pRtlGetVersion)(RTL_OSVERSIONINFOEXW *);
-    RTL_OSVERSIONINFOEXW info;
-
-    memset(&info, 0, sizeof(info));
-    info.dwOSVersionInfoSize = sizeof(info);
-    pRtlGetVersion = (void *)GetProcAddress(GetModuleHandleA("ntdll.dll"), "RtlGetVersion");
-    pRtlGetVersion(&info);
-    os_version = OS(info.dwMajorVersion, info.dwMinorVersion, info.wServicePackMajor);
-    os_server = info.wProductType != VER_NT_WORKSTATION;
-    trace("Windows %lu.%lu.%lu SP%u, %s.\n", info.dwMajorVersion, info.dwMinorVersion, info.dwBuildNumber,
-            info.wServicePackMajor, os_server ? "server" : "workstation");
-}
-
-static BOOL os_is_xp(void)
-{
-    return os_version < OS(5, 2, 0) || (os_version < OS(6, 0, 0) && !os_server);
-}
-
-static BOOL os_has(DWORD client, DWORD server)
-{
-    if (os_is_xp())
-        return client <= OS(5, 1, 0);
-    if (os_server)
-        return server != OS_NEVER && os_version >= server;
-    return client != OS_NEVER && os_version >= client;
-}
-
-static IVssBackupComponentsEx4 *create_backup(BOOL restore)
-{
-    static const WCHAR bcd[] = L"<BACKUP_COMPONENTS xmlns=\"x-schema:#VssComponentMetadata\" version=\"1.2\"/>";
-    IVssBackupComponents *backup = NULL;
-    BSTR xml;
-    HRESULT hr;
-
-    hr = CreateVssBackupComponentsInternal(&backup);
-    ok(hr == S_OK, "CreateVssBackupComponents failed, hr %#lx.\n", hr);
-    if (restore)
-    {
-        xml = SysAllocString(bcd);
-        hr = IVssBackupComponents_InitializeForRestore(backup, xml);
-        SysFreeString(xml);
-    }
-    else
-    {
-        hr = IVssBackupComponents_InitializeForBackup(backup, NULL);
-    }
-    ok(hr == S_OK, "initialisation failed, hr %#lx.\n", hr);
-    return (IVssBackupComponentsEx4 *)backup;
-}
 
 static void test_interfaces(void)
 {
@@ -147,7 +91,7 @@ static void test_contexts(void)
     for (i = 0; i < ARRAY_SIZE(tests); ++i)
     {
         winetest_push_context("%#lx", tests[i].context);
-        backup = create_backup(FALSE);
+        backup = create_for_backup();
         hr = IVssBackupComponentsEx4_SetContext(backup, tests[i].context);
         if (os_is_xp())
             ok(hr == E_NOTIMPL, "got %#lx.\n", hr);
@@ -170,7 +114,7 @@ static void test_contexts(void)
  * interfaces' methods answer E_NOTIMPL where the interface is not offered. */
 static void test_missing_methods(void)
 {
-    IVssBackupComponentsEx4 *backup = create_backup(TRUE);
+    IVssBackupComponentsEx4 *backup = create_for_restore();
     WCHAR volume[] = L"C:\\", *root, *prefix;
     IVssAsync *async;
     HRESULT hr, status;
@@ -190,7 +134,7 @@ static void test_missing_methods(void)
     ok(hr == (os_has(OS(6, 1, 0), OS(6, 1, 0)) ? VSS_E_BAD_STATE : E_NOTIMPL), "GetWriterStatusEx: got %#lx.\n", hr);
     IVssBackupComponentsEx4_Release(backup);
 
-    backup = create_backup(FALSE);
+    backup = create_for_backup();
     hr = IVssBackupComponentsEx4_GetSessionId(backup, &id);
     ok(hr == (os_has(OS(6, 1, 0), OS(6, 1, 0)) ? S_OK : E_NOTIMPL), "GetSessionId: got %#lx.\n", hr);
     hr = IVssBackupComponentsEx4_UnexposeSnapshot(backup, test_id);
@@ -223,7 +167,7 @@ static void test_server_methods(void)
 
     /* RevertToSnapshot: E_NOTIMPL on clients (no provider reverts there);
      * servers look the snapshot up. */
-    backup = create_backup(FALSE);
+    backup = create_for_backup();
     hr = IVssBackupComponentsEx4_RevertToSnapshot(backup, test_id, FALSE);
     ok(hr == (os_has(OS_NEVER, OS(5, 2, 1)) ? VSS_E_OBJECT_NOT_FOUND : E_NOTIMPL), "got %#lx.\n", hr);
 
@@ -241,8 +185,9 @@ static void test_server_methods(void)
     hr = IVssBackupComponents_ImportSnapshots(plain, &async);
     if (os_server)
     {
-        /* Nothing can be imported without a hardware provider; the result
-         * comes through the status. */
+        /* A set described without a winevss locator (a hardware
+         * provider's) cannot be imported here; the result comes through
+         * the status. */
         ok(hr == S_OK, "got %#lx.\n", hr);
         if (hr == S_OK)
         {
@@ -267,7 +212,7 @@ static void test_server_methods(void)
     }
 
     /* LUN resynchronisation (Ex3): a server checks the document first. */
-    backup = create_backup(TRUE);
+    backup = create_for_restore();
     hr = IVssBackupComponentsEx4_AddSnapshotToRecoverySet(backup, test_id, 0, NULL);
     ok(hr == (os_server ? VSS_E_SNAPSHOT_NOT_IN_SET : VSS_E_BAD_STATE), "got %#lx.\n", hr);
     hr = IVssBackupComponentsEx4_AddSnapshotToRecoverySet(backup, test_id, 1, NULL);
@@ -290,7 +235,7 @@ static void test_server_methods(void)
     SysFreeString(xml);
 
     /* Not for backups. */
-    backup = create_backup(FALSE);
+    backup = create_for_backup();
     hr = IVssBackupComponentsEx4_RecoverSet(backup, 0, &async);
     ok(hr == VSS_E_BAD_STATE, "got %#lx.\n", hr);
     hr = IVssBackupComponentsEx4_AddSnapshotToRecoverySet(backup, test_id, 0, NULL);
@@ -301,7 +246,7 @@ static void test_server_methods(void)
 /* Shares are volumes from Windows 8 on; before, a share is no volume. */
 static void test_share_volumes(void)
 {
-    IVssBackupComponentsEx4 *backup = create_backup(FALSE);
+    IVssBackupComponentsEx4 *backup = create_for_backup();
     WCHAR share[] = L"\\\\winevss-nowhere\\share\\";
     BOOL supported = TRUE;
     HRESULT hr;
@@ -327,7 +272,7 @@ static void test_root_and_prefix(void)
         skip("IVssBackupComponentsEx4 does not exist in this version.\n");
         return;
     }
-    backup = create_backup(FALSE);
+    backup = create_for_backup();
 
     root = prefix = (void *)0xdeadbeef;
     hr = IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths(backup, path, &root, &prefix, FALSE);
@@ -422,7 +367,7 @@ static void test_privileges(void)
         skip("cannot make a restricted token, error %lu.\n", GetLastError());
         return;
     }
-    backup = create_backup(FALSE);
+    backup = create_for_backup();
     uninitialised = (IVssBackupComponentsEx4 *)0xdeadbeef;
     hr = CreateVssBackupComponentsInternal((IVssBackupComponents **)&uninitialised);
     ok(hr == S_OK, "got %#lx.\n", hr);
@@ -511,6 +456,8 @@ START_TEST(version)
     HRESULT hr;
 
     init_os();
+    trace("Windows %lu.%lu SP%lu, %s.\n", os_version >> 16, (os_version >> 8) & 0xff, os_version & 0xff,
+            os_server ? "server" : "workstation");
     hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
     ok(hr == S_OK, "CoInitializeEx failed, hr %#lx.\n", hr);
 

@@ -324,8 +324,10 @@ static int import_set(struct session *s, const struct proto_guid *set_id, uint32
 	if (set_known(a, set_id))
 		status = PROTO_E_EXISTS;
 	for (i = 0; !status && i < n; i++) {
-		if (guid_is_null(&items[i].in.id) || !(items[i].in.attributes & VSS_VOLSNAP_ATTR_TRANSPORTABLE))
+		if (guid_is_null(&items[i].in.id))
 			status = PROTO_E_BAD_REQUEST;
+		else if (!(items[i].in.attributes & VSS_VOLSNAP_ATTR_TRANSPORTABLE))
+			status = PROTO_E_NOT_FOUND;   /* described, but not as transportable */
 		else if (snapshot_known(a, &items[i].in.id))
 			status = PROTO_E_EXISTS;
 		else
