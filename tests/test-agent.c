@@ -186,17 +186,23 @@ static bool read_secret(uint16_t *port, uint8_t secret[PROTO_SECRET_SIZE])
 	return true;
 }
 
-static int client_call(struct client *c, struct proto_writer *w)
+static int client_send(struct client *c, struct proto_writer *w)
+{
+	free(c->payload);
+	c->payload = NULL;
+	if (proto_writer_finish(w) || write(c->fd, w->data, w->size) != (ssize_t)w->size)
+		return -1;
+	return 0;
+}
+
+/* The status of the answer; c->r reads the rest. */
+static int client_receive(struct client *c)
 {
 	uint8_t raw[PROTO_HEADER_SIZE];
 	struct proto_header h;
 	size_t done;
 	ssize_t n;
 
-	free(c->payload);
-	c->payload = NULL;
-	if (proto_writer_finish(w) || write(c->fd, w->data, w->size) != (ssize_t)w->size)
-		return -1;
 	for (done = 0; done < sizeof(raw); done += n)
 		if ((n = read(c->fd, raw + done, sizeof(raw) - done)) <= 0)
 			return -1;
@@ -207,6 +213,11 @@ static int client_call(struct client *c, struct proto_writer *w)
 			return -1;
 	proto_reader_init(&c->r, c->payload, h.length);
 	return (int)proto_get_u32(&c->r);
+}
+
+static int client_call(struct client *c, struct proto_writer *w)
+{
+	return client_send(c, w) ? -1 : client_receive(c);
 }
 
 static void begin(struct client *c, struct proto_writer *w, enum proto_type type)
@@ -1515,24 +1526,57 @@ static int get_locator(struct client *c, const struct proto_guid *id, char *loca
 	return status;
 }
 
-static int import(struct client *c, const struct proto_guid *set, const struct proto_guid *ids,
-		  const char *const *locators, unsigned int n)
+static void write_import(struct client *c, struct proto_writer *w, const struct proto_guid *set,
+			 const struct proto_guid *ids, const char *const *locators, unsigned int n)
 {
-	struct proto_writer w;
 	unsigned int i;
 
-	begin(c, &w, PROTO_IMPORT_SNAPSHOTS);
-	proto_put_guid(&w, set);
-	proto_put_u32(&w, 0xffffffffu);
-	proto_put_u32(&w, n);
+	begin(c, w, PROTO_IMPORT_SNAPSHOTS);
+	proto_put_guid(w, set);
+	proto_put_u32(w, 0xffffffffu);
+	proto_put_u32(w, n);
 	for (i = 0; i < n; i++) {
 		struct proto_import in = {
 			.id = ids[i], .attributes = VSS_CTX_TRANSPORTABLE_ROLLBACK, .original_volume = "\\\\?\\Volume{x}\\",
 			.originating_machine = "host", .locator = locators[i],
 		};
-		proto_put_import(&w, &in);
+		proto_put_import(w, &in);
 	}
+}
+
+static int import(struct client *c, const struct proto_guid *set, const struct proto_guid *ids,
+		  const char *const *locators, unsigned int n)
+{
+	struct proto_writer w;
+
+	write_import(c, &w, set, ids, locators, n);
 	return simple(c, &w);
+}
+
+/* Two clients ask at once: the imports run one after the other, and only
+ * the first gets the set. */
+static void test_concurrent_import(const struct proto_guid *set, const struct proto_guid *id, const char *locator)
+{
+	struct proto_writer w1, w2;
+	struct client c1, c2;
+	int s1, s2;
+
+	client_open(&c1);
+	client_open(&c2);
+	write_import(&c1, &w1, set, id, &locator, 1);
+	write_import(&c2, &w2, set, id, &locator, 1);
+	s1 = client_send(&c1, &w1) ? -1 : 0;
+	s2 = client_send(&c2, &w2) ? -1 : 0;
+	if (!s1)
+		s1 = client_receive(&c1);
+	if (!s2)
+		s2 = client_receive(&c2);
+	proto_writer_free(&w1);
+	proto_writer_free(&w2);
+	check((s1 == PROTO_OK && s2 == PROTO_E_EXISTS) || (s1 == PROTO_E_EXISTS && s2 == PROTO_OK),
+	      "two imports of one set at once: one gets it, the other hears it exists (%d, %d)", s1, s2);
+	client_close(&c1);
+	client_close(&c2);
 }
 
 static int break_set(struct client *c, const struct proto_guid *set, uint32_t flags)
@@ -1631,9 +1675,10 @@ static void test_transport(void)
 	      "the broken snapshot leaves VSS and stays on the host");
 	check(break_set(&b, &set, 0) == PROTO_E_NOT_FOUND, "breaking it again: not found");
 
+	test_concurrent_import(&set2, &snap2, locator2);
 	ids[0] = snap2;
 	locators[0] = locator2;
-	check(import(&b, &set2, ids, locators, 1) == PROTO_OK, "B imports the second set");
+	check(import(&b, &set2, ids, locators, 1) == PROTO_E_EXISTS, "B has the second set already");
 	check(delete_snapshots(&b, &set2, VSS_OBJECT_SNAPSHOT_SET, &deleted) == PROTO_OK && deleted == 1,
 	      "B deletes it");
 	check(access(locator2, F_OK) < 0 && claim_exists(locator2), "the host snapshot is gone, the claim stays for A");
