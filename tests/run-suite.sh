@@ -169,7 +169,7 @@ run_shell_test harness sh tests/harness/test-harness.sh "$BUILD"
 unset WINEPREFIX
 conformance_tests
 run_shell_test transport sh tests/test-transport.sh "$BUILD"
-run_shell_test restart sh tests/test-restart.sh "$BUILD"
+run_shell_test persistent sh tests/test-persistent.sh "$BUILD"
 run_shell_test tools sh tests/test-tools.sh "$BUILD"
 run_shell_test maintenance sh tests/test-maintenance.sh "$BUILD"
 run_shell_test install sh tests/test-install.sh "$BUILD"

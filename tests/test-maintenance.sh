@@ -105,15 +105,8 @@ finish()
     exit $([ $failed = 0 ] && echo 0 || echo 1)
 }
 
-if ! command -v wine >/dev/null 2>&1; then
-    skip "wine is not installed"
-    finish
-fi
+test_prefix "$prefix" || finish
 mkdir -p "$tmp"
-if ! sh "$top/winetest/prefix.sh" "$prefix" win10 >/dev/null 2>&1; then
-    ok 1 "create the test prefix $prefix"
-    finish
-fi
 wineserver -k 2>/dev/null
 stop_agent
 # Drives exist before wineserver starts, so that they get volume names.

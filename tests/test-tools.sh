@@ -43,15 +43,8 @@ for arch in x86_64 i686; do
     check "vssadmin.exe built for $arch" test -s "$build/$arch/tools/vssadmin.exe"
 done
 
-if ! command -v wine >/dev/null 2>&1; then
-    skip "wine is not installed"
-    finish
-fi
+test_prefix "$prefix" || finish
 mkdir -p "$tmp"
-if ! sh "$top/winetest/prefix.sh" "$prefix" win10 >/dev/null 2>&1; then
-    ok 1 "create the test prefix $prefix"
-    finish
-fi
 wineserver -k 2>/dev/null
 # A run that died half-way may have left winevss installed.
 [ -d "$prefix/winevss/install" ] && sh "$top/tools/winevss" uninstall --prefix "$prefix" --build "$build" >/dev/null 2>&1

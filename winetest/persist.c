@@ -8,9 +8,10 @@
  * Runs on S: (btrfs) when the prefix has it, else on U: (copy), from
  * Vista / 2008 on (UnexposeSnapshot is an IVssBackupComponentsEx2 method).
  *
- * tests/test-restart.sh runs "persist keep FILE" (a persistent snapshot,
+ * tests/test-persistent.sh runs "persist keep FILE" (a persistent snapshot,
  * exposed at a drive letter), restarts Wine and the agent, then
- * "persist reopen FILE": the snapshot, its exposure and the drive are back.
+ * "persist reopen FILE": the snapshot, its exposure and the drive are back;
+ * and "persist limit", the 512 snapshots a volume may have.
  */
 
 #include <stdarg.h>
@@ -413,7 +414,7 @@ static void test_contexts(void)
     IVssBackupComponentsEx2_Release(observer);
 }
 
-/* Before a restart of Wine and of the agent (tests/test-restart.sh): a
+/* Before a restart of Wine and of the agent (tests/test-persistent.sh): a
  * persistent snapshot of the root, exposed at a free letter; "ID LETTER"
  * in the file. */
 static void keep_exposed(const char *file_a)
@@ -489,6 +490,60 @@ static void reopen_exposed(const char *file_a)
     DeleteFileW(file);
 }
 
+/* At most 512 snapshots of a volume (section 5.4): the 513th is refused
+ * when it is added to its set, and deleting one makes room again.  On S:
+ * only, where btrfs makes them in constant time (tests/test-persistent.sh). */
+static void test_limit(void)
+{
+    IVssBackupComponentsEx2 *admin;
+    IVssBackupComponents *backup;
+    VSS_ID *ids, set_id, id, nondeleted;
+    unsigned int made, i;
+    LONG deleted;
+    HRESULT hr;
+
+    if (GetDriveTypeW(L"S:\\") <= DRIVE_NO_ROOT_DIR)
+    {
+        skip("no btrfs test volume S:.\n");
+        return;
+    }
+    if (!(admin = create_for_all()) || !(ids = calloc(512, sizeof(*ids))))
+        return;
+    for (made = 0; made < 512; ++made)
+    {
+        /* No writers: one call less for each of the 512. */
+        if (!(backup = backup_snapshot(L"S:\\", VSS_CTX_NAS_ROLLBACK, &ids[made])))
+            break;
+        IVssBackupComponents_Release(backup);
+    }
+    ok(made == 512, "only %u snapshots were made.\n", made);
+
+    backup = create_backup();
+    IVssBackupComponents_InitializeForBackup(backup, NULL);
+    IVssBackupComponents_SetContext(backup, VSS_CTX_NAS_ROLLBACK);
+    IVssBackupComponents_StartSnapshotSet(backup, &set_id);
+    hr = IVssBackupComponents_AddToSnapshotSet(backup, (WCHAR *)L"S:\\", GUID_NULL, &id);
+    ok(hr == VSS_E_MAXIMUM_NUMBER_OF_SNAPSHOTS_REACHED, "the 513th: %#lx.\n", hr);
+    IVssBackupComponents_Release(backup);
+
+    hr = IVssBackupComponentsEx2_DeleteSnapshots(admin, ids[0], VSS_OBJECT_SNAPSHOT, TRUE, &deleted, &nondeleted);
+    ok(hr == S_OK && deleted == 1, "DeleteSnapshots: %#lx, %ld.\n", hr, deleted);
+    if ((backup = backup_snapshot(L"S:\\", VSS_CTX_NAS_ROLLBACK, &ids[0])))
+        IVssBackupComponents_Release(backup);
+    ok(backup != NULL, "no room after a deletion.\n");
+
+    for (i = 0; i < made; ++i)
+    {
+        hr = IVssBackupComponentsEx2_DeleteSnapshots(admin, ids[i], VSS_OBJECT_SNAPSHOT, TRUE, &deleted,
+                &nondeleted);
+        if (hr != S_OK)
+            break;
+    }
+    ok(i == made, "deleting snapshot %u: %#lx.\n", i, hr);
+    free(ids);
+    IVssBackupComponentsEx2_Release(admin);
+}
+
 START_TEST(persist)
 {
     IVssBackupComponentsEx2 *backup;
@@ -518,6 +573,12 @@ START_TEST(persist)
         return;
     }
     lstrcpyW(root, GetDriveTypeW(L"S:\\") > DRIVE_NO_ROOT_DIR ? L"S:\\" : L"U:\\");
+    if (argc >= 3 && !strcmp(argv[2], "limit"))
+    {
+        test_limit();
+        CoUninitialize();
+        return;
+    }
     if (argc >= 4 && !strcmp(argv[2], "reopen"))
     {
         reopen_exposed(argv[3]);

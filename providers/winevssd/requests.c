@@ -486,7 +486,7 @@ static void remove_set(struct agent *a, const struct proto_guid *set_id)
 	records_free(&list);
 }
 
-static int link_set(struct agent *a, const struct proto_guid *set_id)
+int set_link_devices(struct agent *a, const struct proto_guid *set_id)
 {
 	struct record_list list;
 	size_t i;
@@ -675,7 +675,7 @@ static void handle_commit_set(struct session *s, struct proto_reader *r, struct 
 	}
 	if (!status)
 		crash_point("committed");
-	if (!status && link_set(a, &set->id))
+	if (!status && set_link_devices(a, &set->id))
 		status = PROTO_E_INTERNAL;
 	/* All or nothing: a failure removes everything this set made. */
 	if (status)

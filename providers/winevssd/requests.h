@@ -70,6 +70,8 @@ int find_requested_snapshot(struct session *s, struct proto_reader *r, struct re
  * record. */
 int snapshot_remove(struct agent *a, const struct catalog_snapshot *c);
 void put_snapshot(struct agent *a, struct proto_writer *w, const struct catalog_snapshot *c);
+/* Makes the GLOBALROOT device link of every snapshot of a committed set. */
+int set_link_devices(struct agent *a, const struct proto_guid *set_id);
 
 /* exposure.c */
 void handle_expose_snapshot(struct session *s, struct proto_reader *r, struct proto_writer *w);

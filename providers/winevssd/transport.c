@@ -298,21 +298,6 @@ static void import_undo(struct agent *a, struct import_item *items, uint32_t n)
 	}
 }
 
-static int import_link_devices(struct agent *a, const struct proto_guid *set_id)
-{
-	struct record_list list;
-	size_t i;
-	int r;
-
-	pthread_mutex_lock(&a->lock);
-	r = records_collect(a, CATALOG_SET, set_id, NULL, &list);
-	pthread_mutex_unlock(&a->lock);
-	for (i = 0; !r && i < list.count; i++)
-		r = expose_link(a, list.items[i].device, list.items[i].storage);
-	records_free(&list);
-	return r;
-}
-
 static int import_set(struct session *s, const struct proto_guid *set_id, uint32_t context,
 		      struct import_item *items, uint32_t n)
 {
@@ -351,7 +336,7 @@ static int import_set(struct session *s, const struct proto_guid *set_id, uint32
 	if (!status && catalog_commit_set(a->catalog, set_id))
 		status = PROTO_E_INTERNAL;
 	pthread_mutex_unlock(&a->lock);
-	if (!status && import_link_devices(a, set_id))
+	if (!status && set_link_devices(a, set_id))
 		status = PROTO_E_INTERNAL;
 	if (status)
 		import_undo(a, items, n);

@@ -4,6 +4,9 @@
 #   check DESCRIPTION CMD...   passes when CMD succeeds
 #   skip REASON
 #   summary NAME               prints "NAME: N passed, N failed, N skipped"
+#   test_prefix PREFIX         makes a win10 prefix (unless it exists);
+#                              returns 1, the reason counted, when wine is
+#                              missing or the prefix cannot be made
 #   winetest_step LABEL PREFIX TEST ARGS...
 #                              runs one conformance test program step
 #                              ($exe, with the DLL forced native) in PREFIX
@@ -34,6 +37,18 @@ skip()
 summary()
 {
     echo "$1: $passed passed, $failed failed, $skipped skipped"
+}
+
+test_prefix()
+{
+    if ! command -v wine >/dev/null 2>&1; then
+        skip "wine is not installed"
+        return 1
+    fi
+    if ! sh "$top/winetest/prefix.sh" "$1" win10 >/dev/null 2>&1; then
+        ok 1 "create the test prefix $1"
+        return 1
+    fi
 }
 
 winetest_step()

@@ -4,13 +4,14 @@
 # exposed one is exposed again afterwards, drive letter included, as on
 # Windows across a reboot.  The checks are winetest/persist.c's "keep" and
 # "reopen" steps, run in the win10 prefix of the conformance run with
-# `wineserver -k` and the agent killed in between.
+# `wineserver -k` and the agent killed in between.  Then its "limit" step:
+# 512 snapshots of the btrfs test drive S:, and not one more.
 #
-#   sh tests/test-restart.sh BUILD
+#   sh tests/test-persistent.sh BUILD
 #
 # Needs that prefix (with its test drives), the x86_64 tests and
 # WINEVSS_AGENT; skipped otherwise.  Ends with
-# "test-restart: N passed, N failed, N skipped".
+# "test-persistent: N passed, N failed, N skipped".
 set -u
 
 build=${1:-build}
@@ -18,13 +19,13 @@ top=$(pwd)
 case $build in /*) ;; *) build=$top/$build ;; esac
 prefix=$build/prefixes/win10
 exe=$build/x86_64/winetest/app/vssapi_test.exe
-record=$build/restart-test.txt
+record=$build/persistent-test.txt
 
 . "$top/tests/lib/shtest.sh"
 
 finish()
 {
-    summary test-restart
+    summary test-persistent
     exit 0
 }
 
@@ -61,6 +62,7 @@ for i in $(seq 50); do
 done
 ok "$([ -z "$(agent_pids)" ]; echo $?)" "Wine and the agent of the prefix are stopped"
 winetest_step reopen "$prefix" persist reopen "$record_dos"
+winetest_step limit "$prefix" persist limit
 WINEPREFIX=$prefix wineserver -w
 rm -f "$record"
 finish
