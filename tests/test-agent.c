@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <grp.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -123,6 +124,7 @@ static void make_volume(const char *letter, const char *dir)
 
 static const char *crash_at;
 static const char *hold_timeout = "10000";
+static uid_t agent_uid;          /* run the agent as this user when not 0 */
 
 static void start_agent(void)
 {
@@ -138,6 +140,8 @@ static void start_agent(void)
 		dup2(fd, 2);
 		if (crash_at)
 			setenv("WINEVSSD_CRASH_AT", crash_at, 1);
+		if (agent_uid && (setgroups(0, NULL) || setgid(agent_uid) || setuid(agent_uid)))
+			_exit(126);
 		execl(agent_binary, agent_binary, "--prefix", prefix, "--foreground", "--idle-timeout", "30",
 		      "--hold-timeout", hold_timeout, (char *)NULL);
 		_exit(127);
@@ -1702,6 +1706,63 @@ static void test_transport(void)
 	check(count_storage() == 0, "nothing left in A's storage");
 }
 
+/* An agent that runs as an ordinary user, as it does for most Wine users,
+ * meets a file it may not read: the host's "permission denied" reaches the
+ * client as PROTO_E_DENIED (E_ACCESSDENIED in the DLL), and the set leaves
+ * nothing behind. */
+static void test_unprivileged(void)
+{
+	static const uid_t nobody = 65534;
+	char saved[PATH_MAX], dir[PATH_MAX], path[PATH_MAX];
+	struct proto_guid set, snap;
+	struct client c;
+	pid_t root_agent = agent_pid;
+	int status;
+
+	if (geteuid()) {
+		skip("running the agent as another user needs root");
+		return;
+	}
+	snprintf(saved, sizeof(saved), "%s", prefix);
+	path_join(prefix, top, "prefix-user");
+	mkdir(prefix, 0755);
+	path_join(path, prefix, "dosdevices");
+	mkdir(path, 0755);
+	path_join(dir, top, "vol_user");
+	mkdir(dir, 0755);
+	path_join(path, dir, "readable.txt");
+	write_file(path, "anyone may read this");
+	if (chown(prefix, nobody, nobody) || chown(dir, nobody, nobody) || chown(path, nobody, nobody))
+		perror("chown");
+	/* Root's, and root's alone. */
+	path_join(path, dir, "secret.txt");
+	write_file(path, "root only");
+	chmod(path, 0600);
+	snprintf(path, sizeof(path), "%s/dosdevices/c:", prefix);
+	if (symlink(dir, path) || lchown(path, nobody, nobody))
+		perror(path);
+
+	agent_uid = nobody;
+	agent_pid = 0;
+	start_agent();
+	agent_uid = 0;
+	make_guid(&set, 90);
+	make_guid(&snap, 91);
+	client_open(&c);
+	status = begin_set(&c, &set, VSS_CTX_BACKUP);
+	if (!status)
+		status = add_volume(&c, &set, "C:\\", &snap);
+	if (!status)
+		status = commit_set(&c, &set);
+	check(status == PROTO_E_DENIED, "a file the agent may not read: denied (%d)", status);
+	check(count_devices() == 0 && count_storage() == 0, "and nothing is left of the set");
+	client_close(&c);
+	stop_agent(SIGTERM);
+
+	agent_pid = root_agent;
+	snprintf(prefix, sizeof(prefix), "%s", saved);
+}
+
 static void cleanup(void)
 {
 	char cmd[PATH_MAX + 32];
@@ -1765,6 +1826,7 @@ int main(int argc, char **argv)
 	test_all_or_nothing();
 	test_expose();
 	test_transport();
+	test_unprivileged();
 	test_revert();
 	test_revert_crash();
 	test_snapshot_limit();
