@@ -134,15 +134,34 @@ HRESULT WINAPI IsVolumeSnapshottedInternal(VSS_PWSZ volume, BOOL *present, LONG 
     return S_OK;
 }
 
-/* Also exported as ShouldBlockRevert. */
+/* Also exported as ShouldBlockRevert.  A volume blocks revert when it
+ * holds components of a writer listed under WritersBlockingRevert; no
+ * writer runs under winevss, so none does, but the name must be a volume's. */
 HRESULT WINAPI ShouldBlockRevertInternal(LPCWSTR volume, boolean *block)
 {
+    struct agent_session *session;
+    struct agent_volume resolved;
+    HRESULT hr;
+
     TRACE("%s, %p.\n", debugstr_w(volume), block);
 
     if (!volume || !block)
         return E_INVALIDARG;
-    FIXME("not implemented.\n");
-    return E_NOTIMPL;
+    if ((hr = policy_check_caller()) != S_OK)
+        return hr;
+    *block = FALSE;
+
+    if (FAILED(hr = agent_session_open(&session)))
+        return policy_result(hr);
+    hr = agent_resolve_volume(session, volume, &resolved);
+    agent_session_close(session);
+    /* The page lists no VSS_E_OBJECT_NOT_FOUND: a name that is no volume
+     * is a parameter that is not valid. */
+    if (hr == VSS_E_OBJECT_NOT_FOUND)
+        hr = E_INVALIDARG;
+    else if (FAILED(hr) && hr != E_OUTOFMEMORY && hr != E_ACCESSDENIED)
+        hr = VSS_E_UNEXPECTED;
+    return policy_result(hr);
 }
 
 /* Also exported as GetProviderMgmtInterface. */

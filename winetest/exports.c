@@ -169,8 +169,20 @@ static void test_unimplemented_functions(void)
 
     hr = should_block_revert(NULL, &block);
     ok(hr == E_INVALIDARG, "got %#lx.\n", hr);
-    hr = should_block_revert(volume, &block);
-    ok(hr == E_NOTIMPL, "got %#lx.\n", hr);
+    hr = should_block_revert(volume, NULL);
+    ok(hr == E_INVALIDARG, "got %#lx.\n", hr);
+    if (GetEnvironmentVariableA("WINEVSS_AGENT", NULL, 0))
+    {
+        /* No writer runs, so no volume holds a writer that blocks revert. */
+        block = TRUE;
+        hr = should_block_revert(volume, &block);
+        ok(hr == S_OK, "got %#lx.\n", hr);
+        ok(!block, "got %d.\n", block);
+        hr = should_block_revert(L"C:", &block);
+        ok(hr == E_INVALIDARG, "no trailing backslash: got %#lx.\n", hr);
+        hr = should_block_revert(L"\\\\?\\Volume{00000000-0000-0000-0000-000000000000}\\", &block);
+        ok(hr == E_INVALIDARG, "no such volume: got %#lx.\n", hr);
+    }
 
     hr = create_express_writer(NULL);
     ok(hr == E_INVALIDARG, "got %#lx.\n", hr);
