@@ -9,6 +9,8 @@
  *       transportable set of the test drive and saves its document;
  *   vssapi_test.exe transport import FILE   (prefix B) imports it, reads
  *       the old contents through it, exposes it, and deletes it;
+ *   vssapi_test.exe transport break FILE    (prefix B) imports another
+ *       one and breaks it: VSS forgets it, its directory stays readable;
  *   vssapi_test.exe transport gone FILE     (prefix A) checks that A no
  *       longer lists what B took.
  */
@@ -233,6 +235,17 @@ static void do_export(const char *name)
     IVssBackupComponents_Release(backup);
 }
 
+static BOOL document_set_id(const WCHAR *xml, VSS_ID *id)
+{
+    const WCHAR *p = wcsstr(xml, L"<SNAPSHOT_SET_DESCRIPTION");
+    WCHAR text[40];
+
+    if (!p || !(p = wcsstr(p, L"snapshotSetId=\"")))
+        return FALSE;
+    swprintf(text, ARRAY_SIZE(text), L"{%.36ls}", p + 15);
+    return CLSIDFromString(text, id) == S_OK;
+}
+
 static BOOL document_snapshot_id(const WCHAR *xml, VSS_ID *id)
 {
     const WCHAR *p = wcsstr(xml, L"<SNAPSHOT_DESCRIPTION");
@@ -296,6 +309,58 @@ static void do_import(const char *name)
     free(xml);
 }
 
+/* The host directory a document's locator names, as a path under Z:. */
+static BOOL locator_path(const WCHAR *xml, WCHAR *path)
+{
+    const WCHAR *start = wcsstr(xml, L"locator=\""), *end;
+    WCHAR *p;
+
+    if (!start || !(end = wcschr(start + 9, '"')) || end - start - 9 > MAX_PATH - 8)
+        return FALSE;
+    swprintf(path, MAX_PATH, L"Z:%.*ls", (int)(end - start - 9), start + 9);
+    for (p = path; *p; ++p)
+        if (*p == '/')
+            *p = '\\';
+    return TRUE;
+}
+
+/* Prefix B: import a second set and break it; its snapshot leaves VSS and
+ * stays readable where it is.  tests/test-transport.sh removes it after. */
+static void do_break(const char *name)
+{
+    WCHAR *xml = read_document(name), path[MAX_PATH];
+    IVssBackupComponents *backup;
+    LONG attributes = 0;
+    const char *text;
+    VSS_ID id, set_id;
+    HRESULT hr;
+
+    if (!xml)
+        return;
+    ok(document_snapshot_id(xml, &id), "no snapshot in the document.\n");
+    hr = import_document(xml);
+    ok(hr == VSS_S_ASYNC_FINISHED, "ImportSnapshots finished with %#lx.\n", hr);
+    ok(listed(&id, &attributes), "the imported snapshot is not listed.\n");
+
+    backup = load_document(NULL);
+    ok(document_set_id(xml, &set_id), "no set in the document.\n");
+    hr = IVssBackupComponents_BreakSnapshotSet(backup, set_id);
+    ok(hr == S_OK, "BreakSnapshotSet: %#lx.\n", hr);
+    hr = IVssBackupComponents_BreakSnapshotSet(backup, set_id);
+    ok(hr == VSS_E_OBJECT_NOT_FOUND, "breaking it again: %#lx.\n", hr);
+    IVssBackupComponents_Release(backup);
+    ok(!listed(&id, &attributes), "the broken snapshot is still listed.\n");
+
+    ok(locator_path(xml, path), "no locator in the document.\n");
+    lstrcatW(path, L"\\");
+    lstrcatW(path, test_dir);
+    lstrcatW(path, L"\\a.txt");
+    text = read_text(path);
+    ok(text && !strcmp(text, "before"), "a.txt where the broken snapshot stays (%s): %s.\n",
+            wine_dbgstr_w(path), debugstr_a(text));
+    free(xml);
+}
+
 /* Prefix A, after B's import and deletion. */
 static void do_gone(const char *name)
 {
@@ -336,6 +401,8 @@ START_TEST(transport)
         do_export(argv[3]);
     else if (argc >= 4 && !strcmp(argv[2], "import"))
         do_import(argv[3]);
+    else if (argc >= 4 && !strcmp(argv[2], "break"))
+        do_break(argv[3]);
     else if (argc >= 4 && !strcmp(argv[2], "gone"))
         do_gone(argv[3]);
     else
