@@ -125,6 +125,7 @@ static void make_volume(const char *letter, const char *dir)
 static const char *crash_at;
 static const char *hold_timeout = "10000";
 static uid_t agent_uid;          /* run the agent as this user when not 0 */
+static const char *revert_delay; /* WINEVSSD_REVERT_DELAY_MS for the agent */
 
 static void start_agent(void)
 {
@@ -140,6 +141,8 @@ static void start_agent(void)
 		dup2(fd, 2);
 		if (crash_at)
 			setenv("WINEVSSD_CRASH_AT", crash_at, 1);
+		if (revert_delay)
+			setenv("WINEVSSD_REVERT_DELAY_MS", revert_delay, 1);
 		if (agent_uid && (setgroups(0, NULL) || setgid(agent_uid) || setuid(agent_uid)))
 			_exit(126);
 		execl(agent_binary, agent_binary, "--prefix", prefix, "--foreground", "--idle-timeout", "30",
@@ -1297,6 +1300,50 @@ static void test_revert(void)
 /* The agent dies in the middle of a revert: once it runs again the volume
  * is whole, back as it was before the swap started, or reverted once the
  * live tree had been moved aside. */
+/* While a revert runs (held back by WINEVSSD_REVERT_DELAY_MS), the status
+ * of its volume says so and a second revert of the volume is refused. */
+static void test_revert_in_progress(void)
+{
+	struct proto_guid snap;
+	struct proto_writer w;
+	struct client c, other;
+	uint32_t busy = 0, deleted;
+	int status, sent;
+
+	if (!btrfs_mnt[0] || !revert_root[0]) {
+		skip("revert needs a loop-mounted btrfs (root, mkfs.btrfs)");
+		return;
+	}
+	stop_agent(SIGTERM);
+	revert_delay = "1500";
+	start_agent();
+	revert_delay = NULL;
+	client_open(&c);
+	client_open(&other);
+	status = take_snapshot(&c, 110, "R:\\", VSS_CTX_APP_ROLLBACK, &snap);
+	check(status == PROTO_OK, "a persistent snapshot of R: (%s)", proto_status_name(status));
+
+	begin(&c, &w, PROTO_REVERT);
+	proto_put_guid(&w, &snap);
+	proto_put_u32(&w, 1);
+	sent = client_send(&c, &w);
+	usleep(300000);
+	status = revert_status(&other, "R:\\", &busy);
+	check(status == PROTO_OK && busy == 1, "a revert under way shows (%s, %u)", proto_status_name(status), busy);
+	status = revert(&other, &snap, 1);
+	check(status == PROTO_E_REVERT_IN_PROGRESS, "a second revert of the volume meanwhile: in progress (%s)",
+	      proto_status_name(status));
+	status = sent ? -1 : client_receive(&c);
+	proto_writer_free(&w);
+	check(status == PROTO_OK, "the first revert finishes (%s)", proto_status_name(status));
+	check(revert_status(&other, "R:\\", &busy) == PROTO_OK && busy == 0, "and is no longer under way");
+	delete_snapshots(&c, &snap, VSS_OBJECT_SNAPSHOT, &deleted);
+	client_close(&c);
+	client_close(&other);
+	stop_agent(SIGTERM);
+	start_agent();
+}
+
 static void test_revert_crash(void)
 {
 	static const struct { const char *point; bool reverted; } cases[] = {
@@ -1610,7 +1657,7 @@ static void test_transport(void)
 	const char *locators[2];
 	struct proto_snapshot s;
 	struct client a, b;
-	uint32_t count, deleted;
+	uint32_t count = 0, deleted;
 	int status;
 
 	make_guid(&set, 70);
@@ -1828,6 +1875,7 @@ int main(int argc, char **argv)
 	test_transport();
 	test_unprivileged();
 	test_revert();
+	test_revert_in_progress();
 	test_revert_crash();
 	test_snapshot_limit();
 

@@ -325,6 +325,18 @@ static int revert_swap(struct agent *a, const struct revert_paths *p, const char
 	return PROTO_OK;
 }
 
+/* Test knob: WINEVSSD_REVERT_DELAY_MS=<ms> in the agent's environment
+ * holds every revert back that long before it swaps anything, so that a
+ * test can see one under way. */
+static void revert_test_delay(void)
+{
+	const char *delay = getenv("WINEVSSD_REVERT_DELAY_MS");
+	long ms = delay ? strtol(delay, NULL, 10) : 0;
+
+	if (ms > 0)
+		usleep((useconds_t)(ms < 60000 ? ms : 60000) * 1000);
+}
+
 static int revert_volume(struct agent *a, const struct catalog_snapshot *c, const struct proto_guid *id,
 			 bool force)
 {
@@ -340,6 +352,7 @@ static int revert_volume(struct agent *a, const struct catalog_snapshot *c, cons
 		return status;
 	if (!force && volume_in_use(p.root))
 		return PROTO_E_VOLUME_IN_USE;
+	revert_test_delay();
 	journal_name(id, journal);
 	return revert_swap(a, &p, c->storage, journal);
 }
