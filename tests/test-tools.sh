@@ -185,6 +185,8 @@ check "winevss list shows the snapshot" sh -c 'printf "%s\n" "$1" | grep -q "Sha
 
 vssadmin create shadow /for=U:
 id2=$(printf '%s\n' "$out" | sed -n 's/^    Shadow Copy ID: //p')
+[ -n "$id2" ] || printf '%s\n' "$out" | sed 's/^/# /'
+ok $([ $rc = 0 ] && [ -n "$id2" ] && echo 0 || echo 1) "a second create shadow /for=U: (exit $rc)"
 vssadmin delete shadows /for=U: /oldest /quiet
 ok $([ $rc = 0 ] && has_line '^Successfully deleted the shadow copy\.$' && echo 0 || echo 1) "delete /for=U: /oldest /quiet"
 vssadmin list shadows
