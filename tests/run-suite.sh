@@ -18,6 +18,9 @@ BUILD=${BUILD:-build}
 WINETEST_VERSIONS=${WINETEST_VERSIONS:-"winxp64 win2003 vista win2008 win7 win2008r2 win10 win10:server"}
 top=$(pwd)
 results=$BUILD/check.results
+# What failed, gathered for a recap above the summary line: CI often shows
+# only the end of the output.
+failures=$BUILD/check.failures
 # vssapi.dll starts this agent on demand (see vssapi/agent.c); the native
 # agent tests use it too.
 WINEVSS_AGENT=$top/$BUILD/native/winevssd/winevssd
@@ -25,8 +28,25 @@ export WINEVSS_AGENT
 
 mkdir -p "$BUILD"
 : > "$results"
+: > "$failures"
 
 say() { echo "$*"; }
+
+# suite_failure MESSAGE: a failure of the suite itself (something did not build
+# or could not be set up), counted as one failed test.
+suite_failure()
+{
+    say "not ok - $1"
+    echo "[suite] $1" >> "$failures"
+    add_result 0 1
+}
+
+# note_failures LABEL OUTPUT: keeps the lines of OUTPUT that report a failure.
+note_failures()
+{
+    printf '%s\n' "$2" | grep -E '^not ok|Test failed|: no summary|exit status|unhandled exception' |
+        head -n 20 | sed "s|^|[$1] |" >> "$failures"
+}
 
 # add_result PASSED FAILED [SKIPPED] [TODO]
 add_result()
@@ -45,10 +65,16 @@ run_shell_test()
     if [ -z "$counts" ]; then
         say "$name: no summary (exit status $status)"
         add_result 0 1
+        echo "[$name] no summary (exit status $status)" >> "$failures"
     else
         set -- $counts
         add_result "$1" "$2" "${3:-0}"
-        [ "$status" != 0 ] && [ "$2" = 0 ] && { say "$name: exit status $status"; add_result 0 1; }
+        [ "$2" != 0 ] && note_failures "$name" "$out"
+        if [ "$status" != 0 ] && [ "$2" = 0 ]; then
+            say "$name: exit status $status"
+            add_result 0 1
+            echo "[$name] exit status $status without a reported failure" >> "$failures"
+        fi
     fi
 }
 
@@ -64,13 +90,16 @@ run_winetest()
     if [ -z "$summary" ]; then
         say "$label: no summary line (exit status $status)"
         add_result 0 1
+        echo "[$label] no summary line (exit status $status)" >> "$failures"
         return
     fi
     set -- $summary
     add_result $(($1 - $2 - $3)) "$3" "$4" "$2"
+    [ "$3" != 0 ] && note_failures "$label" "$out"
     if [ "$status" != 0 ] && [ "$3" = 0 ]; then
         say "$label: exit status $status without a reported failure"
         add_result 0 1
+        echo "[$label] exit status $status without a reported failure" >> "$failures"
     fi
 }
 
@@ -89,8 +118,7 @@ abi_results()
             say "ok - ABI proof $arch: $(cat "$BUILD/$arch/abi-proof.ok") checks"
             add_result 1 0
         else
-            say "not ok - ABI proof $arch did not build"
-            add_result 0 1
+            suite_failure "ABI proof $arch did not build"
         fi
     done
 }
@@ -101,8 +129,7 @@ conformance_tests()
         exe=$BUILD/$arch/winetest/vssapi_test.exe
         dll=$BUILD/$arch/vssapi.dll
         if [ ! -f "$exe" ] || [ ! -f "$dll" ]; then
-            say "not ok - $arch conformance tests did not build"
-            add_result 0 1
+            suite_failure "$arch conformance tests did not build"
             continue
         fi
         if ! wine_can_run $arch; then
@@ -116,8 +143,7 @@ conformance_tests()
             [ "$spec" != "$version" ] && product=${spec#*:}
             prefix=$top/$BUILD/prefixes/$spec
             if ! winetest/prefix.sh "$prefix" "$version" "$product"; then
-                say "not ok - could not create the $spec prefix"
-                add_result 0 1
+                suite_failure "could not create the $spec prefix"
                 continue
             fi
             winetest/install-dll.sh "$prefix" "$arch" "$dll"
@@ -161,8 +187,7 @@ native_tests
 first=$(echo "$WINETEST_VERSIONS" | awk '{ print $1 }')
 WINEPREFIX=$top/$BUILD/prefixes/$first
 if ! winetest/prefix.sh "$WINEPREFIX" "${first%%:*}" "$(echo "$first" | sed -n 's/.*://p')"; then
-    say "not ok - could not create the $first prefix"
-    add_result 0 1
+    suite_failure "could not create the $first prefix"
 fi
 export WINEPREFIX
 run_shell_test harness sh tests/harness/test-harness.sh "$BUILD"
@@ -174,6 +199,10 @@ run_shell_test tools sh tests/test-tools.sh "$BUILD"
 run_shell_test maintenance sh tests/test-maintenance.sh "$BUILD"
 run_shell_test install sh tests/test-install.sh "$BUILD"
 
+if [ -s "$failures" ]; then
+    say "== what failed"
+    cat "$failures"
+fi
 awk '{ p += $1; f += $2; s += $3; t += $4 }
      END {
          if (t) printf "%d todo (counted as neither passed nor failed)\n", t
