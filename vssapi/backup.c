@@ -883,6 +883,40 @@ done:
     return policy_result(hr);
 }
 
+/* Reading what GatherWriterMetadata or GatherWriterStatus found needs that
+ * gathering to have completed.  Called with backup->cs held. */
+static HRESULT backup_check_gathered(struct backup_components *backup, enum gather_state state, const char *what)
+{
+    HRESULT hr;
+
+    if ((hr = backup_check(backup, ANY_MODE, ANY_PHASE)) == S_OK && state != GATHER_DONE)
+    {
+        WARN("%p: no %s gathered.\n", backup, what);
+        hr = VSS_E_BAD_STATE;
+    }
+    return hr;
+}
+
+/* GetWriterMetadataCount and GetWriterStatusCount. */
+static HRESULT backup_gathered_count(struct backup_components *backup, BOOL metadata, UINT *count)
+{
+    HRESULT hr;
+
+    if (!count)
+        return E_INVALIDARG;
+
+    EnterCriticalSection(&backup->cs);
+    if (metadata)
+        hr = backup_check_gathered(backup, backup->metadata, "metadata");
+    else
+        hr = backup_check_gathered(backup, backup->status, "status");
+    /* Status is gathered from the writers that answered: none. */
+    if (hr == S_OK)
+        *count = metadata ? backup->writer_count : 0;
+    LeaveCriticalSection(&backup->cs);
+    return policy_result(hr);
+}
+
 static HRESULT WINAPI backup_components_GatherWriterMetadata(IVssBackupComponentsEx4 *iface, IVssAsync **async)
 {
     struct backup_components *backup = impl_from_IVssBackupComponentsEx4(iface);
@@ -895,23 +929,10 @@ static HRESULT WINAPI backup_components_GatherWriterMetadata(IVssBackupComponent
 static HRESULT WINAPI backup_components_GetWriterMetadataCount(IVssBackupComponentsEx4 *iface, UINT *count)
 {
     struct backup_components *backup = impl_from_IVssBackupComponentsEx4(iface);
-    HRESULT hr;
 
     TRACE("%p, %p.\n", iface, count);
 
-    if (!count)
-        return E_INVALIDARG;
-
-    EnterCriticalSection(&backup->cs);
-    if ((hr = backup_check(backup, ANY_MODE, ANY_PHASE)) == S_OK && backup->metadata != GATHER_DONE)
-    {
-        WARN("%p: no metadata gathered.\n", backup);
-        hr = VSS_E_BAD_STATE;
-    }
-    if (hr == S_OK)
-        *count = backup->writer_count;
-    LeaveCriticalSection(&backup->cs);
-    return policy_result(hr);
+    return backup_gathered_count(backup, TRUE, count);
 }
 
 /* GetWriterMetadata and GetWriterMetadataEx: the writers found are listed
@@ -925,11 +946,7 @@ static HRESULT backup_writer_metadata(struct backup_components *backup, UINT ind
     *metadata = NULL;
 
     EnterCriticalSection(&backup->cs);
-    if ((hr = backup_check(backup, ANY_MODE, ANY_PHASE)) == S_OK && backup->metadata != GATHER_DONE)
-    {
-        WARN("%p: no metadata gathered.\n", backup);
-        hr = VSS_E_BAD_STATE;
-    }
+    hr = backup_check_gathered(backup, backup->metadata, "metadata");
     if (hr == S_OK && index >= backup->writer_count)
     {
         WARN("%p: no writer %u.\n", backup, index);
@@ -1120,23 +1137,10 @@ static HRESULT WINAPI backup_components_GatherWriterStatus(IVssBackupComponentsE
 static HRESULT WINAPI backup_components_GetWriterStatusCount(IVssBackupComponentsEx4 *iface, UINT *count)
 {
     struct backup_components *backup = impl_from_IVssBackupComponentsEx4(iface);
-    HRESULT hr;
 
     TRACE("%p, %p.\n", iface, count);
 
-    if (!count)
-        return E_INVALIDARG;
-
-    EnterCriticalSection(&backup->cs);
-    if ((hr = backup_check(backup, ANY_MODE, ANY_PHASE)) == S_OK && backup->status != GATHER_DONE)
-    {
-        WARN("%p: no status gathered.\n", backup);
-        hr = VSS_E_BAD_STATE;
-    }
-    if (hr == S_OK)
-        *count = 0; /* the writers that answered: none */
-    LeaveCriticalSection(&backup->cs);
-    return policy_result(hr);
+    return backup_gathered_count(backup, FALSE, count);
 }
 
 static HRESULT WINAPI backup_components_FreeWriterStatus(IVssBackupComponentsEx4 *iface)
@@ -1168,11 +1172,7 @@ static HRESULT backup_writer_status(struct backup_components *backup, UINT index
     HRESULT hr;
 
     EnterCriticalSection(&backup->cs);
-    if ((hr = backup_check(backup, ANY_MODE, ANY_PHASE)) == S_OK && backup->status != GATHER_DONE)
-    {
-        WARN("%p: no status gathered.\n", backup);
-        hr = VSS_E_BAD_STATE;
-    }
+    hr = backup_check_gathered(backup, backup->status, "status");
     if (hr == S_OK)
     {
         WARN("%p: no writer %u.\n", backup, index);
