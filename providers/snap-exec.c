@@ -174,3 +174,43 @@ enum snap_error snap_exec_check(const char *const argv[], struct snap_exec *ex)
 		return snap_fail(-r);
 	return snap_exec_error(ex);
 }
+
+/**
+ * snap_exec_create() - The create operation of a provider whose snapshots
+ * the tools make atomically (lvm-thin, zfs).
+ * @snapshot: The provider's part: find the volume, run the tools, publish.
+ * @source, @destination, @flags, @job: As for snap_provider.create.
+ *
+ * Checks @flags, opens @destination's parent and reports the snapshot as
+ * read-only through @job.
+ *
+ * Return: %SNAP_OK or the error of the first step that failed.
+ */
+enum snap_error snap_exec_create(snap_exec_snapshot_fn snapshot, const char *source,
+				 const char *destination, int flags,
+				 struct snap_job *job)
+{
+	struct snap_dest dest = SNAP_DEST_NULL;
+	_cleanup_free_ struct snap_exec *ex = NULL;
+	enum snap_error err;
+	int r;
+
+	if (job)
+		job->stats = (struct snap_stats){ 0 };
+	if (flags & ~SNAP_CREATE_MASK)
+		return snap_fail(EINVAL);
+	ex = malloc(sizeof(*ex));
+	if (!ex)
+		return snap_fail(ENOMEM);
+	r = snap_dest_open(&dest, destination);
+	if (r < 0)
+		return snap_fail(-r);
+	err = snapshot(ex, source, destination, &dest, job);
+	snap_dest_close(&dest);
+	if (!err && job) {
+		job->stats.read_only = true;
+		if (job->progress)
+			job->progress(&job->stats, job->data);
+	}
+	return err;
+}

@@ -232,29 +232,7 @@ static enum snap_error lvm_snapshot(struct snap_exec *ex, const char *source,
 static enum snap_error lvm_create(const char *source, const char *destination,
 				  int flags, struct snap_job *job)
 {
-	struct snap_dest dest = SNAP_DEST_NULL;
-	_cleanup_free_ struct snap_exec *ex = NULL;
-	enum snap_error err;
-	int r;
-
-	if (job)
-		job->stats = (struct snap_stats){ 0 };
-	if (flags & ~SNAP_CREATE_MASK)
-		return snap_fail(EINVAL);
-	ex = malloc(sizeof(*ex));
-	if (!ex)
-		return snap_fail(ENOMEM);
-	r = snap_dest_open(&dest, destination);
-	if (r < 0)
-		return snap_fail(-r);
-	err = lvm_snapshot(ex, source, destination, &dest, job);
-	snap_dest_close(&dest);
-	if (!err && job) {
-		job->stats.read_only = true;
-		if (job->progress)
-			job->progress(&job->stats, job->data);
-	}
-	return err;
+	return snap_exec_create(lvm_snapshot, source, destination, flags, job);
 }
 
 /* The marker's "VG/NAME", checked for LVM's name rules and our tag. */

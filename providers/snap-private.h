@@ -151,4 +151,17 @@ int snap_exec_run(const char *const argv[], struct snap_exec *ex);
 enum snap_error snap_exec_error(const struct snap_exec *ex);
 enum snap_error snap_exec_check(const char *const argv[], struct snap_exec *ex);
 
+/*
+ * snap_exec_snapshot_fn - makes the snapshot of @source at @destination
+ * (opened as @dest) by running tools through @ex; on failure nothing of it
+ * is left.
+ */
+typedef enum snap_error (*snap_exec_snapshot_fn)(struct snap_exec *ex, const char *source,
+						 const char *destination,
+						 const struct snap_dest *dest,
+						 const struct snap_job *job);
+enum snap_error snap_exec_create(snap_exec_snapshot_fn snapshot, const char *source,
+				 const char *destination, int flags,
+				 struct snap_job *job);
+
 #endif /* WINEVSS_SNAP_PRIVATE_H */

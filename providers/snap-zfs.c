@@ -129,7 +129,7 @@ static enum snap_error zfs_destroy_snapshot(struct snap_exec *ex, const char *na
 }
 
 static enum snap_error zfs_snapshot(struct snap_exec *ex, const char *source,
-				    const struct snap_dest *dest,
+				    const char *destination, const struct snap_dest *dest,
 				    const struct snap_job *job)
 {
 	struct zfs_volume vol;
@@ -137,6 +137,7 @@ static enum snap_error zfs_snapshot(struct snap_exec *ex, const char *source,
 	enum snap_error err;
 	int r;
 
+	(void)destination; /* @dest names the link to make */
 	err = zfs_find(source, &vol);
 	if (err)
 		return err;
@@ -181,29 +182,7 @@ static enum snap_error zfs_snapshot(struct snap_exec *ex, const char *source,
 static enum snap_error zfs_create(const char *source, const char *destination,
 				  int flags, struct snap_job *job)
 {
-	struct snap_dest dest = SNAP_DEST_NULL;
-	_cleanup_free_ struct snap_exec *ex = NULL;
-	enum snap_error err;
-	int r;
-
-	if (job)
-		job->stats = (struct snap_stats){ 0 };
-	if (flags & ~SNAP_CREATE_MASK)
-		return snap_fail(EINVAL);
-	ex = malloc(sizeof(*ex));
-	if (!ex)
-		return snap_fail(ENOMEM);
-	r = snap_dest_open(&dest, destination);
-	if (r < 0)
-		return snap_fail(-r);
-	err = zfs_snapshot(ex, source, &dest, job);
-	snap_dest_close(&dest);
-	if (!err && job) {
-		job->stats.read_only = true;
-		if (job->progress)
-			job->progress(&job->stats, job->data);
-	}
-	return err;
+	return snap_exec_create(zfs_snapshot, source, destination, flags, job);
 }
 
 /* The link still points at the recorded snapshot's directory. */
