@@ -59,8 +59,10 @@ run_shell_test()
 {
     name=$1; shift
     say "== $name"
+    start=$(date +%s)
     out=$("$@" 2>&1); status=$?
     printf '%s\n' "$out"
+    say "($name: $(($(date +%s) - start)) s)"
     counts=$(printf '%s\n' "$out" | sed -n 's/^[A-Za-z0-9_-]*: \([0-9]*\) passed, \([0-9]*\) failed\(, \([0-9]*\) skipped\)\{0,1\}$/\1 \2 \4/p' | tail -n 1)
     if [ -z "$counts" ]; then
         say "$name: no summary (exit status $status)"
@@ -84,8 +86,10 @@ run_winetest()
 {
     label=$1; shift
     say "== winetest $label"
+    start=$(date +%s)
     out=$(env "$@" 2>&1); status=$?
     printf '%s\n' "$out"
+    say "($label: $(($(date +%s) - start)) s)"
     summary=$(printf '%s\n' "$out" | sed -n 's/^[0-9a-f]*:[A-Za-z0-9_]*: \([0-9]*\) tests executed (\([0-9]*\) marked as todo, \([0-9]*\) as flaky, \([0-9]*\) failures\{0,1\}), \([0-9]*\) skipped\./\1 \2 \4 \5/p' | tail -n 1)
     if [ -z "$summary" ]; then
         say "$label: no summary line (exit status $status)"
