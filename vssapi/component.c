@@ -7,7 +7,8 @@
  * A view owns a copy of its WRITER_COMPONENTS element, taken when it was
  * asked for: the documentation tells requesters to fetch the view again
  * after each operation that may change the document.  Component and file
- * objects keep the writer view alive, whose copy they point into.
+ * objects keep the writer view alive, whose copy they point into.  The file
+ * descriptions are filedesc.c's.
  *
  * IVssWriterComponentsExt is a C++ class deriving from the non-COM
  * IVssWriterComponents and from IUnknown: the object starts with the
@@ -57,14 +58,6 @@ struct component
     const struct xml_node *element;
 };
 
-struct filedesc
-{
-    IVssWMFiledesc IVssWMFiledesc_iface;
-    LONG refcount;
-    struct writer_components *owner;
-    const struct xml_node *element;
-};
-
 static void writer_components_addref(struct writer_components *writer)
 {
     IUnknown_AddRef(&writer->IUnknown_iface);
@@ -74,137 +67,6 @@ static void writer_components_release(struct writer_components *writer)
 {
     IUnknown_Release(&writer->IUnknown_iface);
 }
-
-/* Strings and attributes. */
-
-static HRESULT bstr_from_xml(const xml_char *value, BSTR *out)
-{
-    *out = NULL;
-    if (value && !(*out = SysAllocString((const WCHAR *)value)))
-        return E_OUTOFMEMORY;
-    return S_OK;
-}
-
-static HRESULT attribute_bstr(const struct xml_node *element, const char *name, BSTR *out)
-{
-    if (!out)
-        return E_INVALIDARG;
-    return bstr_from_xml(element ? xml_get_attribute(element, name) : NULL, out);
-}
-
-static BOOL attribute_yes(const struct xml_node *element, const char *name)
-{
-    const xml_char *value = xml_get_attribute(element, name);
-
-    return value && xml_is_ascii(value, "yes");
-}
-
-static ULONGLONG attribute_number(const struct xml_node *element, const char *name)
-{
-    const xml_char *value = xml_get_attribute(element, name);
-    ULONGLONG number = 0;
-
-    for (; value && *value >= '0' && *value <= '9'; ++value)
-        number = number * 10 + (*value - '0');
-    return number;
-}
-
-/* The index'th child element named name, or NULL. */
-static const struct xml_node *child_at(const struct xml_node *parent, const char *name, UINT index)
-{
-    const struct xml_node *child;
-
-    for (child = xml_first_element(parent, name); child && index; child = xml_next_element(child, name))
-        --index;
-    return child;
-}
-
-/* IVssWMFiledesc over ALTERNATE_LOCATION_MAPPING and NEW_TARGET. */
-
-static inline struct filedesc *impl_from_IVssWMFiledesc(IVssWMFiledesc *iface)
-{
-    return CONTAINING_RECORD(iface, struct filedesc, IVssWMFiledesc_iface);
-}
-
-static HRESULT WINAPI filedesc_QueryInterface(IVssWMFiledesc *iface, REFIID riid, void **out)
-{
-    TRACE("%p, %s, %p.\n", iface, debugstr_guid(riid), out);
-
-    if (!out)
-        return E_POINTER;
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IVssWMFiledesc))
-    {
-        *out = iface;
-        IVssWMFiledesc_AddRef(iface);
-        return S_OK;
-    }
-    *out = NULL;
-    return E_NOINTERFACE;
-}
-
-static ULONG WINAPI filedesc_AddRef(IVssWMFiledesc *iface)
-{
-    struct filedesc *filedesc = impl_from_IVssWMFiledesc(iface);
-
-    return InterlockedIncrement(&filedesc->refcount);
-}
-
-static ULONG WINAPI filedesc_Release(IVssWMFiledesc *iface)
-{
-    struct filedesc *filedesc = impl_from_IVssWMFiledesc(iface);
-    ULONG refcount = InterlockedDecrement(&filedesc->refcount);
-
-    if (!refcount)
-    {
-        writer_components_release(filedesc->owner);
-        free(filedesc);
-    }
-    return refcount;
-}
-
-static HRESULT WINAPI filedesc_GetPath(IVssWMFiledesc *iface, BSTR *path)
-{
-    return attribute_bstr(impl_from_IVssWMFiledesc(iface)->element, "path", path);
-}
-
-static HRESULT WINAPI filedesc_GetFilespec(IVssWMFiledesc *iface, BSTR *filespec)
-{
-    return attribute_bstr(impl_from_IVssWMFiledesc(iface)->element, "filespec", filespec);
-}
-
-static HRESULT WINAPI filedesc_GetRecursive(IVssWMFiledesc *iface, boolean *recursive)
-{
-    if (!recursive)
-        return E_INVALIDARG;
-    *recursive = attribute_yes(impl_from_IVssWMFiledesc(iface)->element, "recursive");
-    return S_OK;
-}
-
-static HRESULT WINAPI filedesc_GetAlternateLocation(IVssWMFiledesc *iface, BSTR *location)
-{
-    return attribute_bstr(impl_from_IVssWMFiledesc(iface)->element, "alternatePath", location);
-}
-
-static HRESULT WINAPI filedesc_GetBackupTypeMask(IVssWMFiledesc *iface, DWORD *mask)
-{
-    if (!mask)
-        return E_INVALIDARG;
-    /* The default of file descriptions added without a mask. */
-    *mask = VSS_FSBT_ALL_BACKUP_REQUIRED | VSS_FSBT_ALL_SNAPSHOT_REQUIRED;
-    return S_OK;
-}
-
-static const IVssWMFiledescVtbl filedesc_vtbl =
-{
-    filedesc_QueryInterface,
-    filedesc_AddRef,
-    filedesc_Release,
-    filedesc_GetPath,
-    filedesc_GetFilespec,
-    filedesc_GetRecursive,
-    filedesc_GetAlternateLocation,
-    filedesc_GetBackupTypeMask,
-};
 
 /* IVssComponentEx2. */
 
@@ -223,22 +85,13 @@ static HRESULT component_filedesc(IVssComponentEx2 *iface, const char *name, UIN
 {
     struct component *component = impl_from_IVssComponentEx2(iface);
     const struct xml_node *element;
-    struct filedesc *filedesc;
 
     if (!out)
         return E_INVALIDARG;
     *out = NULL;
     if (!(element = child_at(component->element, name, index)))
         return E_INVALIDARG;
-    if (!(filedesc = calloc(1, sizeof(*filedesc))))
-        return E_OUTOFMEMORY;
-    filedesc->IVssWMFiledesc_iface.lpVtbl = &filedesc_vtbl;
-    filedesc->refcount = 1;
-    filedesc->owner = component->owner;
-    filedesc->element = element;
-    writer_components_addref(component->owner);
-    *out = &filedesc->IVssWMFiledesc_iface;
-    return S_OK;
+    return filedesc_create(&component->owner->IUnknown_iface, element, out);
 }
 
 static HRESULT component_count(IVssComponentEx2 *iface, const char *name, UINT *count)

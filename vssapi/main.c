@@ -179,13 +179,16 @@ HRESULT WINAPI GetProviderMgmtInterfaceInternal(VSS_ID provider, IID iid, IUnkno
 /* Also exported as the mangled C++ CreateVssExamineWriterMetadata. */
 HRESULT WINAPI CreateVssExamineWriterMetadataInternal(BSTR xml, IVssExamineWriterMetadata **metadata)
 {
+    HRESULT hr;
+
     TRACE("%s, %p.\n", debugstr_w(xml), metadata);
 
     if (!xml || !metadata)
         return E_INVALIDARG;
     *metadata = NULL;
-    FIXME("not implemented.\n");
-    return E_NOTIMPL;
+    if ((hr = policy_check_caller()) != S_OK)
+        return hr;
+    return examine_metadata_create(xml, metadata);
 }
 
 /* The snapshot set description interface is undocumented. */

@@ -252,6 +252,10 @@ BOOL policy_interface_offered(REFIID riid)
         return os_has(OS_7, OS_7);
     if (IsEqualIID(riid, &IID_IVssBackupComponentsEx4))
         return os_has(OS_8, OS_8);
+    if (IsEqualIID(riid, &IID_IVssExamineWriterMetadataEx))
+        return os_has(OS_VISTA, OS_2003SP1);
+    if (IsEqualIID(riid, &IID_IVssExamineWriterMetadataEx2))
+        return os_has(OS_VISTA, OS_VISTA);
     return TRUE;
 }
 

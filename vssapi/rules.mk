@@ -7,6 +7,9 @@ VSSAPI_SRCS += volume.c drive.c
 # The Backup Components Document: xml.c and bcd.c are portable, also built
 # natively into tests/test-bcd.c.
 VSSAPI_SRCS += component.c xml.c
+# IVssWMFiledesc and the documents' attribute readers (filedesc.c), the
+# Writer Metadata Document (wmd.c).
+VSSAPI_SRCS += filedesc.c wmd.c
 VSSAPI_IMPORTS := -lole32 -loleaut32 -luuid -lws2_32
 
 # $(call vssapi_rules,ARCH)

@@ -224,4 +224,23 @@ HRESULT bcd_save(const struct bcd *bcd, BSTR *out);
  * one WRITER_COMPONENTS element (bcd_writer_components), which they own. */
 HRESULT writer_components_create(struct xml_node *writer, IVssWriterComponentsExt **out);
 
+/* filedesc.c: IVssWMFiledesc over a file set element (path, filespec,
+ * recursive, alternatePath, filespecBackupType).  The element belongs to
+ * owner, which the description keeps alive (AddRef) until it goes. */
+HRESULT filedesc_create(IUnknown *owner, const struct xml_node *element, IVssWMFiledesc **out);
+/* Reading the documents' attributes, for the read views.  Absent strings
+ * are NULL, absent flags FALSE ("yes" is TRUE), absent or malformed
+ * numbers (unsigned decimal) 0; element may be NULL.  attribute_bstr
+ * answers E_INVALIDARG for a NULL out. */
+HRESULT bstr_from_xml(const xml_char *value, BSTR *out);
+HRESULT attribute_bstr(const struct xml_node *element, const char *name, BSTR *out);
+BOOL attribute_yes(const struct xml_node *element, const char *name);
+ULONGLONG attribute_number(const struct xml_node *element, const char *name);
+/* The index'th child element of parent named name, or NULL. */
+const struct xml_node *child_at(const struct xml_node *parent, const char *name, UINT index);
+
+/* wmd.c: IVssExamineWriterMetadataEx2 over a Writer Metadata Document.
+ * VSS_E_INVALID_XML_DOCUMENT when xml (NUL-terminated) is not one. */
+HRESULT examine_metadata_create(const WCHAR *xml, IVssExamineWriterMetadata **out);
+
 #endif /* __VSSAPI_PRIVATE_H */

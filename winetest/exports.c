@@ -193,9 +193,12 @@ static void test_unimplemented_functions(void)
 
     hr = create_examine(NULL, &metadata);
     ok(hr == E_INVALIDARG, "got %#lx.\n", hr);
+    hr = create_examine(volume, NULL);
+    ok(hr == E_INVALIDARG, "got %#lx.\n", hr);
+    /* Implemented (winetest/wmd.c): a string that is no document. */
     metadata = (void *)0xdeadbeef;
     hr = create_examine(volume, &metadata);
-    ok(hr == E_NOTIMPL, "got %#lx.\n", hr);
+    ok(hr == VSS_E_INVALID_XML_DOCUMENT, "got %#lx.\n", hr);
     ok(!metadata, "got %p.\n", metadata);
 
     hr = create_writer(NULL, NULL);
