@@ -80,6 +80,18 @@ run_shell_test()
     fi
 }
 
+# A conformance run that timeout(1) killed: what the prefix's agent and
+# the processes still running say about where it hung.
+report_hang()
+{
+    log=${prefix:-}/winevss/agent.log
+    say "# $1 timed out; the last lines of $log:"
+    [ -f "$log" ] && tail -n 20 "$log" | sed 's/^/#   /'
+    tail -n 3 "$log" 2>/dev/null | sed "s|^|[$1] agent.log: |" >> "$failures"
+    say "# processes of Wine and the agent:"
+    ps -eo pid,etimes,stat,wchan:20,args | grep -E 'wine|winevssd|\.exe' | grep -v grep | sed 's/^/#   /'
+}
+
 # Parse the Wine-format summary lines of one conformance test run.
 # run_winetest LABEL DIR ENV... -- EXE TEST
 run_winetest()
@@ -95,6 +107,7 @@ run_winetest()
         say "$label: no summary line (exit status $status)"
         add_result 0 1
         echo "[$label] no summary line (exit status $status)" >> "$failures"
+        [ "$status" = 124 ] && report_hang "$label"
         return
     fi
     set -- $summary
