@@ -248,17 +248,16 @@ static void test_cancel(void)
     release(backup);
 }
 
-/* Cancelling PrepareForBackup abandons the backup, like AbortBackup: the
- * creation lock is free again for the next object. */
-static void test_cancel_prepare(void)
+/* A backup of the given type ready for PrepareForBackup: metadata
+ * gathered and a snapshot set started. */
+static IVssBackupComponents *backup_with_set(VSS_BACKUP_TYPE type)
 {
-    IVssBackupComponents *backup, *next;
+    IVssBackupComponents *backup = create_for_backup();
     IVssAsync *async;
-    HRESULT hr, status;
     VSS_ID id;
+    HRESULT hr;
 
-    backup = create_for_backup();
-    hr = IVssBackupComponents_SetBackupState(backup, FALSE, FALSE, VSS_BT_FULL, FALSE);
+    hr = IVssBackupComponents_SetBackupState(backup, FALSE, FALSE, type, FALSE);
     ok(hr == S_OK, "got %#lx.\n", hr);
     hr = IVssBackupComponents_GatherWriterMetadata(backup, &async);
     ok(hr == S_OK, "got %#lx.\n", hr);
@@ -269,6 +268,19 @@ static void test_cancel_prepare(void)
     }
     hr = IVssBackupComponents_StartSnapshotSet(backup, &id);
     ok(hr == S_OK, "got %#lx.\n", hr);
+    return backup;
+}
+
+/* Cancelling PrepareForBackup abandons the backup, like AbortBackup: the
+ * creation lock is free again for the next object. */
+static void test_cancel_prepare(void)
+{
+    IVssBackupComponents *backup, *next;
+    IVssAsync *async;
+    HRESULT hr, status;
+    VSS_ID id;
+
+    backup = backup_with_set(VSS_BT_FULL);
 
     set_delay(5000);
     hr = IVssBackupComponents_PrepareForBackup(backup, &async);
@@ -302,20 +314,8 @@ static void test_abort_pending(void)
     IVssBackupComponents *backup;
     IVssAsync *async;
     HRESULT hr, status;
-    VSS_ID id;
 
-    backup = create_for_backup();
-    hr = IVssBackupComponents_SetBackupState(backup, FALSE, FALSE, VSS_BT_COPY, FALSE);
-    ok(hr == S_OK, "got %#lx.\n", hr);
-    hr = IVssBackupComponents_GatherWriterMetadata(backup, &async);
-    ok(hr == S_OK, "got %#lx.\n", hr);
-    if (hr == S_OK)
-    {
-        poll_async(async);
-        IVssAsync_Release(async);
-    }
-    hr = IVssBackupComponents_StartSnapshotSet(backup, &id);
-    ok(hr == S_OK, "got %#lx.\n", hr);
+    backup = backup_with_set(VSS_BT_COPY);
     set_delay(5000);
     async = NULL;
     hr = IVssBackupComponents_PrepareForBackup(backup, &async);
