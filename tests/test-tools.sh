@@ -87,6 +87,9 @@ check "install set the vssapi override to native,builtin" \
 reg=$(wine reg query 'HKLM\Software\Wine\winevss' /v AgentPath 2>/dev/null | tr -d '\r')
 check "install set AgentPath to the built agent" \
     sh -c 'printf "%s\n" "$1" | grep -q "AgentPath *REG_SZ *$2$"' - "$reg" "$build/native/winevssd/winevssd"
+reg=$(wine reg query 'HKLM\Software\Classes\CLSID\{0b5a2c52-3eb9-470a-96e2-6c6d4570e40f}\InprocServer32' 2>/dev/null | tr -d '\r')
+check "install registered CLSID_VssSnapshotMgmt (vssapi.dll, ThreadingModel Both)" \
+    sh -c 'printf "%s\n" "$1" | grep -q "(Default) *REG_SZ *vssapi.dll$" && printf "%s\n" "$1" | grep -q "ThreadingModel *REG_SZ *Both$"' - "$reg"
 
 exe=vssadmin.exe
 

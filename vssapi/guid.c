@@ -13,3 +13,4 @@
 #include "vss.h"
 #include "vswriter.h"
 #include "vsbackup.h"
+#include "vsmgmt.h"

@@ -36,8 +36,9 @@ HRESULT WINAPI DllCanUnloadNow(void)
     return module_refcount ? S_FALSE : S_OK;
 }
 
-/* vssapi registers no COM classes: requesters get their objects from the
- * exported factory functions, never from CoCreateInstance. */
+/* The one class vssapi serves is CLSID_VssSnapshotMgmt (mgmt.c), which
+ * `winevss install` registers; requesters get the other objects from the
+ * exported factory functions. */
 HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **out)
 {
     TRACE("%s, %s, %p.\n", debugstr_guid(clsid), debugstr_guid(riid), out);
@@ -45,7 +46,9 @@ HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **out)
     if (!out)
         return E_POINTER;
     *out = NULL;
-    return CLASS_E_CLASSNOTAVAILABLE;
+    if (!clsid || !riid)
+        return E_INVALIDARG;
+    return mgmt_get_class_object(clsid, riid, out);
 }
 
 /* Also exported as the mangled C++ CreateVssBackupComponents. */
@@ -164,16 +167,13 @@ HRESULT WINAPI ShouldBlockRevertInternal(LPCWSTR volume, boolean *block)
     return policy_result(hr);
 }
 
-/* Also exported as GetProviderMgmtInterface. */
+/* Also exported as GetProviderMgmtInterface: what
+ * IVssSnapshotMgmt::GetProviderMgmtInterface answers. */
 HRESULT WINAPI GetProviderMgmtInterfaceInternal(VSS_ID provider, IID iid, IUnknown **out)
 {
     TRACE("%s, %s, %p.\n", debugstr_guid(&provider), debugstr_guid(&iid), out);
 
-    if (!out)
-        return E_INVALIDARG;
-    *out = NULL;
-    FIXME("not implemented.\n");
-    return E_NOTIMPL;
+    return mgmt_provider_interface(&provider, &iid, out);
 }
 
 /* Also exported as the mangled C++ CreateVssExamineWriterMetadata. */

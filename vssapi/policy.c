@@ -256,7 +256,51 @@ BOOL policy_interface_offered(REFIID riid)
         return os_has(OS_VISTA, OS_2003SP1);
     if (IsEqualIID(riid, &IID_IVssExamineWriterMetadataEx2))
         return os_has(OS_VISTA, OS_VISTA);
+    if (IsEqualIID(riid, &IID_IVssSnapshotMgmt))
+        return os_has(OS_VISTA, OS_2003);
+    if (IsEqualIID(riid, &IID_IVssSnapshotMgmt2))
+        return os_has(OS_VISTA, OS_2003SP1);
+    if (IsEqualIID(riid, &IID_IVssDifferentialSoftwareSnapshotMgmt))
+        return os_has(OS_VISTA, OS_2003);
+    if (IsEqualIID(riid, &IID_IVssDifferentialSoftwareSnapshotMgmt2))
+        return os_has(OS_VISTA, OS_VISTA);
+    if (IsEqualIID(riid, &IID_IVssDifferentialSoftwareSnapshotMgmt3))
+        return os_has(OS_VISTA1, OS_VISTA);
     return TRUE;
+}
+
+/* Management methods that client SKUs lack although they have the
+ * interface: their pages name no client ("None supported").  They answer
+ * E_NOTIMPL there, before anything else, as the backup components methods
+ * a version lacks do. */
+HRESULT policy_mgmt_method_available(enum mgmt_method method)
+{
+    static const struct
+    {
+        enum mgmt_method method;
+        DWORD client, server;
+    }
+    versions[] =
+    {
+        {MGMT_ADD_DIFF_AREA,              OS_NEVER, OS_2003},
+        {MGMT_SET_VOLUME_PROTECT_LEVEL,   OS_NEVER, OS_VISTA},
+        {MGMT_GET_VOLUME_PROTECT_LEVEL,   OS_NEVER, OS_VISTA},
+        {MGMT_CLEAR_VOLUME_PROTECT_FAULT, OS_NEVER, OS_VISTA},
+        {MGMT_DELETE_UNUSED_DIFF_AREAS,   OS_NEVER, OS_VISTA},
+    };
+    unsigned int i;
+
+    policy_load();
+    for (i = 0; i < ARRAY_SIZE(versions); ++i)
+    {
+        if (versions[i].method != method)
+            continue;
+        if (os_has(versions[i].client, versions[i].server))
+            return S_OK;
+        WARN("management method %u does not exist in the emulated version.\n", method);
+        return E_NOTIMPL;
+    }
+    return S_OK;
 }
 
 /* Methods that do not exist in every version, with the first client and

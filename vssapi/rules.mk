@@ -4,6 +4,8 @@
 
 VSSAPI_SRCS := agent.c async.c backup.c bcd.c components.c enum.c guid.c main.c policy.c snapshots.c writer.c
 VSSAPI_SRCS += volume.c drive.c
+# Snapshot management: IVssSnapshotMgmt, its class, the diff-area interfaces.
+VSSAPI_SRCS += mgmt.c
 # The Backup Components Document: xml.c and bcd.c are portable, also built
 # natively into tests/test-bcd.c.
 VSSAPI_SRCS += component.c xml.c

@@ -10,6 +10,8 @@
  * does not know mount folders: the agent names them.
  */
 
+#include <stdlib.h>
+
 #include "vssapi_private.h"
 
 WINE_DEFAULT_DEBUG_CHANNEL(vssapi);
@@ -98,4 +100,52 @@ HRESULT volume_from_name(const WCHAR *name, WCHAR guid_name[VOLUME_NAME_SIZE], W
     /* Names without the trailing backslash, plain directories, shares. */
     TRACE("%s is not a volume winevss knows.\n", debugstr_w(name));
     return VSS_E_OBJECT_NOT_FOUND;
+}
+
+/* The shared answer of "which volumes can be snapshotted", for
+ * IVssSnapshotMgmt::QueryVolumesSupportedForSnapshots (and through it
+ * vssadmin's "list volumes"): every fixed drive with a volume name that the
+ * provider takes, in drive letter order. */
+HRESULT volume_list_supported(struct agent_session *session, const VSS_ID *provider,
+        struct supported_volume **out, ULONG *count)
+{
+    struct supported_volume *volumes;
+    DWORD drives = GetLogicalDrives();
+    WCHAR root[] = L"A:\\";
+    BOOL supported;
+    ULONG n = 0;
+    HRESULT hr;
+    int i;
+
+    *out = NULL;
+    *count = 0;
+    if (!(volumes = calloc(26, sizeof(*volumes))))
+        return E_OUTOFMEMORY;
+    for (i = 0; i < 26; ++i)
+    {
+        if (!(drives & (1u << i)))
+            continue;
+        root[0] = 'A' + i;
+        if (GetDriveTypeW(root) != DRIVE_FIXED
+                || !GetVolumeNameForVolumeMountPointW(root, volumes[n].name, VOLUME_NAME_SIZE))
+            continue;
+        supported = FALSE;
+        hr = agent_is_volume_supported(session, provider, root, &supported);
+        if (hr == VSS_E_OBJECT_NOT_FOUND || hr == VSS_E_VOLUME_NOT_SUPPORTED
+                || hr == VSS_E_VOLUME_NOT_SUPPORTED_BY_PROVIDER)
+            continue;
+        if (FAILED(hr))
+        {
+            free(volumes);
+            return hr;
+        }
+        if (!supported)
+            continue;
+        lstrcpyW(volumes[n].root, root);
+        TRACE("%s (%s) can be snapshotted.\n", debugstr_w(root), debugstr_w(volumes[n].name));
+        ++n;
+    }
+    *out = volumes;
+    *count = n;
+    return S_OK;
 }

@@ -21,6 +21,7 @@
 #include "vss.h"
 #include "vswriter.h"
 #include "vsbackup.h"
+#include "vsmgmt.h"
 #include "vsserror.h"
 
 #include "wine/debug.h"
@@ -37,6 +38,18 @@ void vssapi_lock_module(void);
 void vssapi_unlock_module(void);
 
 #include "agent.h"
+
+/* volume.c: a volume that can be snapshotted, for the management queries. */
+struct supported_volume
+{
+    WCHAR name[VOLUME_NAME_SIZE];   /* "\\?\Volume{GUID}\" */
+    WCHAR root[4];                  /* "C:\" */
+};
+/* The fixed drives' volumes the provider (GUID_NULL: any) can snapshot, as
+ * a malloc'd array in drive letter order; VSS_E_PROVIDER_NOT_REGISTERED for
+ * an unknown provider. */
+HRESULT volume_list_supported(struct agent_session *session, const VSS_ID *provider,
+        struct supported_volume **volumes, ULONG *count);
 
 /* backup.c: the backup components object.  The backup_components_*
  * services are for the methods that snapshots.c implements. */
@@ -169,6 +182,16 @@ HRESULT policy_result(HRESULT hr);
 HRESULT policy_documented(enum backup_slot slot, HRESULT hr);
 BOOL policy_is_server(void);
 BOOL policy_interface_offered(REFIID riid);
+/* Management methods that not every version or product type has. */
+enum mgmt_method
+{
+    MGMT_ADD_DIFF_AREA,
+    MGMT_SET_VOLUME_PROTECT_LEVEL,
+    MGMT_GET_VOLUME_PROTECT_LEVEL,
+    MGMT_CLEAR_VOLUME_PROTECT_FAULT,
+    MGMT_DELETE_UNUSED_DIFF_AREAS,
+};
+HRESULT policy_mgmt_method_available(enum mgmt_method method);
 HRESULT policy_method_available(enum backup_slot slot);
 HRESULT policy_context_supported(LONG context);
 enum wait_rule policy_wait_rule(void);
@@ -209,6 +232,14 @@ void async_abandon(IVssAsync *async);
  * props (malloc) and of the strings inside it (CoTaskMemAlloc), also on
  * failure. */
 HRESULT enum_object_create(VSS_OBJECT_PROP *props, ULONG count, IVssEnumObject **out);
+/* IVssEnumMgmtObject, the same over VSS_MGMT_OBJECT_PROP (strings
+ * CoTaskMemAlloc'd); props may be NULL when count is 0. */
+HRESULT enum_mgmt_object_create(VSS_MGMT_OBJECT_PROP *props, ULONG count, IVssEnumMgmtObject **out);
+
+/* mgmt.c: IVssSnapshotMgmt(2), its class factory, and the providers'
+ * IVssDifferentialSoftwareSnapshotMgmt(2, 3). */
+HRESULT mgmt_get_class_object(REFCLSID clsid, REFIID riid, void **out);
+HRESULT mgmt_provider_interface(const VSS_ID *provider, REFIID riid, IUnknown **out);
 
 /* drive.c: drive letters through Wine's mount manager. */
 HRESULT drive_define(WCHAR letter, const char *unix_dir);

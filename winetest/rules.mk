@@ -6,6 +6,7 @@ WINETEST_SRCS  := async.c backup.c enum.c exports.c loader.c snapshot.c state.c 
 WINETEST_SRCS  += shadow.c
 WINETEST_SRCS  += bcd.c wmd.c
 WINETEST_SRCS  += revert.c persist.c transport.c
+WINETEST_SRCS  += mgmt.c
 WINETEST_NAMES := $(WINETEST_SRCS:.c=)
 # Helpers of several tests (no START_TEST of their own).
 WINETEST_COMMON := common.c
