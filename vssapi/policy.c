@@ -269,18 +269,39 @@ BOOL policy_interface_offered(REFIID riid)
     return TRUE;
 }
 
+/* A method and the first client and server versions that have it (the
+ * requirement blocks of its page). */
+struct method_version
+{
+    unsigned int method;
+    DWORD client, server;
+};
+
+/* A method the emulated version lacks answers E_NOTIMPL before anything
+ * else; one that is not listed exists everywhere. */
+static HRESULT method_in_version(const struct method_version *versions, unsigned int count,
+        unsigned int method, const char *family)
+{
+    unsigned int i;
+
+    policy_load();
+    for (i = 0; i < count; ++i)
+    {
+        if (versions[i].method != method)
+            continue;
+        if (os_has(versions[i].client, versions[i].server))
+            return S_OK;
+        WARN("%s method %u does not exist in the emulated version.\n", family, method);
+        return E_NOTIMPL;
+    }
+    return S_OK;
+}
+
 /* Management methods that client SKUs lack although they have the
- * interface: their pages name no client ("None supported").  They answer
- * E_NOTIMPL there, before anything else, as the backup components methods
- * a version lacks do. */
+ * interface: their pages name no client ("None supported"). */
 HRESULT policy_mgmt_method_available(enum mgmt_method method)
 {
-    static const struct
-    {
-        enum mgmt_method method;
-        DWORD client, server;
-    }
-    versions[] =
+    static const struct method_version versions[] =
     {
         {MGMT_ADD_DIFF_AREA,              OS_NEVER, OS_2003},
         {MGMT_SET_VOLUME_PROTECT_LEVEL,   OS_NEVER, OS_VISTA},
@@ -288,69 +309,39 @@ HRESULT policy_mgmt_method_available(enum mgmt_method method)
         {MGMT_CLEAR_VOLUME_PROTECT_FAULT, OS_NEVER, OS_VISTA},
         {MGMT_DELETE_UNUSED_DIFF_AREAS,   OS_NEVER, OS_VISTA},
     };
-    unsigned int i;
 
-    policy_load();
-    for (i = 0; i < ARRAY_SIZE(versions); ++i)
-    {
-        if (versions[i].method != method)
-            continue;
-        if (os_has(versions[i].client, versions[i].server))
-            return S_OK;
-        WARN("management method %u does not exist in the emulated version.\n", method);
-        return E_NOTIMPL;
-    }
-    return S_OK;
+    return method_in_version(versions, ARRAY_SIZE(versions), method, "management");
 }
 
-/* Methods that do not exist in every version, with the first client and
- * server versions that have them (the requirement blocks of their pages).
- * A method the emulated version lacks answers E_NOTIMPL before anything
- * else: Windows XP documents that for SetContext, and an application can
+/* IVssBackupComponents methods that do not exist in every version.
+ * Windows XP documents E_NOTIMPL for SetContext, and an application can
  * only reach the others through a vtable newer than the system's. */
-static const struct
-{
-    enum backup_slot slot;
-    DWORD client, server;
-}
-method_versions[] =
-{
-    {SLOT_SET_RESTORE_STATE,           OS_VISTA,  OS_2003},
-    {SLOT_ADD_NEW_TARGET,              OS_VISTA,  OS_2003},
-    {SLOT_SET_RANGES_FILE_PATH,        OS_VISTA,  OS_2003},
-    {SLOT_SET_CONTEXT,                 OS_VISTA,  OS_2003},
-    {SLOT_EXPOSE_SNAPSHOT,             OS_VISTA,  OS_2003},
-    {SLOT_REVERT_TO_SNAPSHOT,          OS_NEVER,  OS_2003SP1},
-    {SLOT_QUERY_REVERT_STATUS,         OS_VISTA1, OS_2003SP1},
-    {SLOT_GET_WRITER_METADATA_EX,      OS_VISTA,  OS_2003SP1},
-    {SLOT_SET_SELECTED_FOR_RESTORE_EX, OS_VISTA,  OS_2003SP1},
-    {SLOT_UNEXPOSE_SNAPSHOT,           OS_VISTA,  OS_VISTA},
-    {SLOT_SET_AUTHORITATIVE_RESTORE,   OS_VISTA,  OS_VISTA},
-    {SLOT_SET_ROLL_FORWARD,            OS_VISTA,  OS_VISTA},
-    {SLOT_SET_RESTORE_NAME,            OS_VISTA,  OS_VISTA},
-    {SLOT_BREAK_SNAPSHOT_SET_EX,       OS_VISTA1, OS_VISTA},
-    {SLOT_GET_WRITER_STATUS_EX,        OS_7,      OS_7},
-    {SLOT_ADD_SNAPSHOT_TO_RECOVERY_SET, OS_7,     OS_7},
-    {SLOT_RECOVER_SET,                 OS_7,      OS_7},
-    {SLOT_GET_SESSION_ID,              OS_7,      OS_7},
-    {SLOT_GET_ROOT_AND_LOGICAL_PREFIX_PATHS, OS_8, OS_8},
-};
-
 HRESULT policy_method_available(enum backup_slot slot)
 {
-    unsigned int i;
-
-    policy_load();
-    for (i = 0; i < ARRAY_SIZE(method_versions); ++i)
+    static const struct method_version versions[] =
     {
-        if (method_versions[i].slot != slot)
-            continue;
-        if (os_has(method_versions[i].client, method_versions[i].server))
-            return S_OK;
-        WARN("method in slot %u does not exist in the emulated version.\n", slot);
-        return E_NOTIMPL;
-    }
-    return S_OK;
+        {SLOT_SET_RESTORE_STATE,           OS_VISTA,  OS_2003},
+        {SLOT_ADD_NEW_TARGET,              OS_VISTA,  OS_2003},
+        {SLOT_SET_RANGES_FILE_PATH,        OS_VISTA,  OS_2003},
+        {SLOT_SET_CONTEXT,                 OS_VISTA,  OS_2003},
+        {SLOT_EXPOSE_SNAPSHOT,             OS_VISTA,  OS_2003},
+        {SLOT_REVERT_TO_SNAPSHOT,          OS_NEVER,  OS_2003SP1},
+        {SLOT_QUERY_REVERT_STATUS,         OS_VISTA1, OS_2003SP1},
+        {SLOT_GET_WRITER_METADATA_EX,      OS_VISTA,  OS_2003SP1},
+        {SLOT_SET_SELECTED_FOR_RESTORE_EX, OS_VISTA,  OS_2003SP1},
+        {SLOT_UNEXPOSE_SNAPSHOT,           OS_VISTA,  OS_VISTA},
+        {SLOT_SET_AUTHORITATIVE_RESTORE,   OS_VISTA,  OS_VISTA},
+        {SLOT_SET_ROLL_FORWARD,            OS_VISTA,  OS_VISTA},
+        {SLOT_SET_RESTORE_NAME,            OS_VISTA,  OS_VISTA},
+        {SLOT_BREAK_SNAPSHOT_SET_EX,       OS_VISTA1, OS_VISTA},
+        {SLOT_GET_WRITER_STATUS_EX,        OS_7,      OS_7},
+        {SLOT_ADD_SNAPSHOT_TO_RECOVERY_SET, OS_7,     OS_7},
+        {SLOT_RECOVER_SET,                 OS_7,      OS_7},
+        {SLOT_GET_SESSION_ID,              OS_7,      OS_7},
+        {SLOT_GET_ROOT_AND_LOGICAL_PREFIX_PATHS, OS_8, OS_8},
+    };
+
+    return method_in_version(versions, ARRAY_SIZE(versions), slot, "backup components");
 }
 
 /* Attributes that depend on the version or the product type.  The context
