@@ -41,6 +41,15 @@ suite_failure()
     add_result 0 1
 }
 
+# run_failure LABEL MESSAGE: a test program that failed without reporting a
+# failed test (no summary, an exit status), counted as one failed test.
+run_failure()
+{
+    say "$1: $2"
+    echo "[$1] $2" >> "$failures"
+    add_result 0 1
+}
+
 # note_failures LABEL OUTPUT: keeps the lines of OUTPUT that report a failure.
 note_failures()
 {
@@ -54,30 +63,32 @@ add_result()
     echo "${1} ${2} ${3:-0} ${4:-0}" >> "$results"
 }
 
+# run_timed HEADING LABEL COMMAND...: runs it, shows its output and how
+# long it took; the output in $out, the exit status in $status.
+run_timed()
+{
+    heading=$1; timed_label=$2; shift 2
+    say "== $heading"
+    start=$(date +%s)
+    out=$("$@" 2>&1); status=$?
+    printf '%s\n' "$out"
+    say "($timed_label: $(($(date +%s) - start)) s)"
+}
+
 # A shell test ending with "name: N passed, N failed".
 run_shell_test()
 {
     name=$1; shift
-    say "== $name"
-    start=$(date +%s)
-    out=$("$@" 2>&1); status=$?
-    printf '%s\n' "$out"
-    say "($name: $(($(date +%s) - start)) s)"
+    run_timed "$name" "$name" "$@"
     counts=$(printf '%s\n' "$out" | sed -n 's/^[A-Za-z0-9_-]*: \([0-9]*\) passed, \([0-9]*\) failed\(, \([0-9]*\) skipped\)\{0,1\}$/\1 \2 \4/p' | tail -n 1)
     if [ -z "$counts" ]; then
-        say "$name: no summary (exit status $status)"
-        add_result 0 1
-        echo "[$name] no summary (exit status $status)" >> "$failures"
-    else
-        set -- $counts
-        add_result "$1" "$2" "${3:-0}"
-        [ "$2" != 0 ] && note_failures "$name" "$out"
-        if [ "$status" != 0 ] && [ "$2" = 0 ]; then
-            say "$name: exit status $status"
-            add_result 0 1
-            echo "[$name] exit status $status without a reported failure" >> "$failures"
-        fi
+        run_failure "$name" "no summary (exit status $status)"
+        return
     fi
+    set -- $counts
+    add_result "$1" "$2" "${3:-0}"
+    [ "$2" != 0 ] && note_failures "$name" "$out"
+    [ "$status" != 0 ] && [ "$2" = 0 ] && run_failure "$name" "exit status $status without a reported failure"
 }
 
 # A conformance run that timeout(1) killed: what the prefix's agent and
@@ -97,27 +108,17 @@ report_hang()
 run_winetest()
 {
     label=$1; shift
-    say "== winetest $label"
-    start=$(date +%s)
-    out=$(env "$@" 2>&1); status=$?
-    printf '%s\n' "$out"
-    say "($label: $(($(date +%s) - start)) s)"
+    run_timed "winetest $label" "$label" env "$@"
     summary=$(printf '%s\n' "$out" | sed -n 's/^[0-9a-f]*:[A-Za-z0-9_]*: \([0-9]*\) tests executed (\([0-9]*\) marked as todo, \([0-9]*\) as flaky, \([0-9]*\) failures\{0,1\}), \([0-9]*\) skipped\./\1 \2 \4 \5/p' | tail -n 1)
     if [ -z "$summary" ]; then
-        say "$label: no summary line (exit status $status)"
-        add_result 0 1
-        echo "[$label] no summary line (exit status $status)" >> "$failures"
+        run_failure "$label" "no summary line (exit status $status)"
         [ "$status" = 124 ] && report_hang "$label"
         return
     fi
     set -- $summary
     add_result $(($1 - $2 - $3)) "$3" "$4" "$2"
     [ "$3" != 0 ] && note_failures "$label" "$out"
-    if [ "$status" != 0 ] && [ "$3" = 0 ]; then
-        say "$label: exit status $status without a reported failure"
-        add_result 0 1
-        echo "[$label] exit status $status without a reported failure" >> "$failures"
-    fi
+    [ "$status" != 0 ] && [ "$3" = 0 ] && run_failure "$label" "exit status $status without a reported failure"
 }
 
 wine_can_run()
